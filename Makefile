@@ -1,0 +1,23 @@
+# The two commands a newcomer needs: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+
+.PHONY: help test demo bench lint
+
+help:
+	@echo "make demo   serve Odoo on http://127.0.0.1:8069 with the addon connected to the sandbox"
+	@echo "make test   run every test (Odoo's test runner, then pytest); one summary line"
+	@echo "make bench  run the benchmarks"
+	@echo "make lint   ruff over the repository"
+
+test:
+	@tools/run_tests.sh
+
+demo:
+	@$(PYTHON) tools/demo.py
+
+bench:
+	@$(PYTHON) -m pytest benchmarks -q -p no:cacheprovider
+
+lint:
+	@$(PYTHON) -m ruff check .

@@ -1,0 +1,186 @@
+"""`make demo`: the sandbox, an Odoo database with the addon and demo data, connected, served.
+
+Everything it starts runs in the foreground process group, so Ctrl-C stops it all.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+DATABASE = os.environ.get("SZAMLAZZ_DEMO_DB", "szamlazz_demo")
+ODOO_PORT = int(os.environ.get("SZAMLAZZ_DEMO_ODOO_PORT", "8069"))
+SANDBOX_PORT = int(os.environ.get("SZAMLAZZ_DEMO_SANDBOX_PORT", "8099"))
+MODULES = "innonest_szamlazz,innonest_szamlazz_sale"
+AGENT_KEY = "sandbox-demo-key"
+ODOO_URL = "http://127.0.0.1:%d" % ODOO_PORT
+SANDBOX_URL = "http://127.0.0.1:%d" % SANDBOX_PORT
+WEBSHOP_INVOICES = int(os.environ.get("SZAMLAZZ_DEMO_WEBSHOP_INVOICES", "3"))
+
+CONNECT_SCRIPT = """
+import json
+params = env["ir.config_parameter"].sudo()
+params.set_param("web.base.url", %(odoo_url)r)
+params.set_param("web.base.url.freeze", "True")
+account = env["szamlazz.account"]._demo_connect(%(agent_key)r, %(agent_url)r)
+env.cr.commit()
+print("SZAMLAZZ_DEMO " + json.dumps({
+    "push_url": account.push_url, "push_key": account.push_key, "ipn_url": account.ipn_url,
+    "state": account.state, "company": account.company_id.name,
+}))
+"""
+
+
+def shell(command):
+    """Run a prerequisite check from tools/lib.sh; it explains itself when it fails."""
+    result = subprocess.run(["bash", "-c", ". tools/lib.sh && " + command], cwd=REPO,
+                            capture_output=True, text=True, check=False)
+    if result.returncode:
+        sys.exit(result.stderr.strip() or result.stdout.strip())
+    return result.stdout.strip()
+
+
+def odoo_command(*arguments):
+    return [sys.executable, "-m", "odoo", "--database", DATABASE,
+            "--addons-path", shell('addons_path "%s"' % REPO), *arguments]
+
+
+def odoo_environment():
+    environment = dict(os.environ)
+    paths = [str(REPO), os.environ.get("PYTHONPATH")]
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, paths))
+    return environment
+
+
+def database_exists():
+    import psycopg2  # Odoo's dependency: imported once require_odoo has passed
+
+    with psycopg2.connect(dbname="postgres") as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
+        return bool(cursor.fetchone())
+
+
+def start_sandbox():
+    command = [sys.executable, "-m", "szamlazz_sandbox", "--host", "127.0.0.1",
+               "--port", str(SANDBOX_PORT), "--push-mode", "auto"]
+    xsd_dir = Path(shell('default_xsd_dir "%s"' % REPO))
+    if xsd_dir.is_dir():
+        command += ["--xsd-dir", str(xsd_dir)]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline().strip()
+    if "listening on" not in line:
+        process.terminate()
+        sys.exit("The Számlázz.hu sandbox did not start on port %d: %r" % (SANDBOX_PORT, line))
+    print("Sandbox:", line)
+    return process
+
+
+def install_or_update():
+    if database_exists():
+        print("Updating %s ..." % DATABASE)
+        arguments = ["--update", MODULES]
+    else:
+        print("Creating %s with demo data (a few minutes) ..." % DATABASE)
+        arguments = ["--init", MODULES]
+    command = odoo_command(*arguments, "--stop-after-init", "--no-http", "--log-level", "warn")
+    subprocess.run(command, cwd=REPO, env=odoo_environment(), check=True)
+
+
+def connect_company():
+    script = CONNECT_SCRIPT % {"odoo_url": ODOO_URL, "agent_key": AGENT_KEY,
+                               "agent_url": SANDBOX_URL + "/szamla/"}
+    result = subprocess.run(odoo_command("shell", "--no-http", "--log-level", "warn"), input=script,
+                            cwd=REPO, env=odoo_environment(), capture_output=True, text=True,
+                            check=False)
+    for line in result.stdout.splitlines():
+        if line.startswith("SZAMLAZZ_DEMO "):
+            account = json.loads(line.split(" ", 1)[1])
+            break
+    else:
+        sys.exit("Connecting the demo company failed:\n%s%s" % (result.stdout, result.stderr))
+    requests.post(SANDBOX_URL + "/_sandbox/accounts", timeout=10, json={
+        "agent_key": AGENT_KEY, "push_url": account["push_url"],
+        "push_key": account["push_key"], "ipn_url": account["ipn_url"],
+    }).raise_for_status()
+    return account
+
+
+def serve_odoo():
+    process = subprocess.Popen(
+        odoo_command("--http-interface", "127.0.0.1", "--http-port", str(ODOO_PORT),
+                     "--log-level", "warn"),
+        cwd=REPO, env=odoo_environment())
+    for _ in range(120):
+        if process.poll() is not None:
+            sys.exit("Odoo stopped while starting; is port %d free?" % ODOO_PORT)
+        try:
+            if requests.get(ODOO_URL + "/web/login", timeout=2).ok:
+                return process
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    process.terminate()
+    sys.exit("Odoo did not answer on %s within two minutes." % ODOO_URL)
+
+
+def main():
+    shell("require_odoo && require_postgres")
+    children = [start_sandbox()]
+    try:
+        install_or_update()
+        account = connect_company()
+        children.append(serve_odoo())
+        if WEBSHOP_INVOICES:
+            requests.post(SANDBOX_URL + "/_sandbox/seed/webshop", timeout=30, json={
+                "agent_key": AGENT_KEY, "count": WEBSHOP_INVOICES}).raise_for_status()
+        print(INSTRUCTIONS.format(odoo=ODOO_URL, sandbox=SANDBOX_URL, **account))
+        while all(child.poll() is None for child in children):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping Odoo and the sandbox ...")
+        for child in reversed(children):
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+INSTRUCTIONS = """
+=====================================================================
+ Odoo:     {odoo}   (login admin / password admin)
+ Sandbox:  {sandbox}   (a local stand-in for Számlázz.hu)
+ Company:  {company}, Számlázz.hu connection: {state}
+
+ 1. Inventory > Configuration > Számlázz.hu: the account is connected;
+    the push URL and IPN URL are registered at the sandbox.
+ 2. The sandbox has issued webshop invoices and pushed them to
+    {push_url}.
+    Inventory > Számlázz.hu > Invoices > "Import now" (or wait for the
+    scheduled action): each becomes a validated delivery, and
+    Inventory > Products shows on-hand quantities of DEMO-SKU-* dropping.
+ 3. Sales > a quotation > "Számlázz.hu proforma"; pay it in the sandbox:
+    curl -X POST {sandbox}/_sandbox/documents/<number>/pay \\
+         -H 'Content-Type: application/json' -d '{{"agent_key": "sandbox-demo-key"}}'
+    then "Import now": the proforma is paid and the delivery validated.
+
+ Ctrl-C stops Odoo and the sandbox.
+=====================================================================
+"""
+
+def stop_on_sigterm(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    main()
