@@ -14,7 +14,9 @@
         "security/innonest_szamlazz_rules.xml",
         "views/innonest_szamlazz_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/szamlazz_demo.xml",
+    ],
     "installable": True,
     "application": False,
 }

@@ -1,0 +1,13 @@
+{
+    "name": "Számlázz.hu Connector: Sales",
+    "summary": "Proformas (díjbekérő) from quotations; a paid proforma validates the order's delivery",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/innonest/innonest_szamlazz",
+    "author": "Innonest",
+    "license": "LGPL-3",
+    "depends": ["innonest_szamlazz", "sale_stock"],
+    "data": [],
+    "installable": True,
+    "auto_install": True,
+}
