@@ -1,0 +1,474 @@
+"""Reading Számla Agent answers: headers, `xmlszamlavalasz`, `szamla`, taxpayer.
+
+Precedence for every answer (as the official PHP SDK does it): a ``szlahu_down``
+header first, then the ``szlahu_error_code`` header, then the HTTP status, then
+the body. Elements are matched by local name so that a namespace prefix change
+on the server side does not break parsing; the structure follows the XSDs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from urllib.parse import unquote, unquote_plus
+
+from lxml import etree
+
+from .errors import (
+    InvalidResponseError,
+    TemporarilyUnavailableError,
+    error_for_code,
+)
+from .values import (
+    Address,
+    Buyer,
+    InvoiceResult,
+    Item,
+    Payment,
+    Seller,
+    SzamlaDocument,
+    TaxpayerInfo,
+    VatSummary,
+)
+from .xml_safe import safe_fromstring
+
+# Issued, but the notification e-mail failed: a success when a number came back.
+NOTIFICATION_FAILED = 56
+
+
+# --- scalar conversions -------------------------------------------------------
+
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    """A number from a header or XML; accepts a decimal comma and digit grouping
+    ("1 270,00", "1270,5", "1.270,50", "1270.5")."""
+    if text is None:
+        return None
+    cleaned = "".join(text.split()).replace("\u00a0", "")
+    if not cleaned:
+        return None
+    if "," in cleaned:
+        # With a decimal comma any dot can only be a thousands separator.
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidResponseError(None, f"not a number: {text!r}") from None
+    if not number.is_finite():
+        raise InvalidResponseError(None, f"not a finite number: {text!r}")
+    return number
+
+
+def _parse_date(text: str | None) -> date | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip()[:10])  # drop an xsd:date timezone
+    except ValueError:
+        raise InvalidResponseError(None, f"not a date: {text!r}") from None
+
+
+def _parse_int(text: str | None) -> int | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise InvalidResponseError(None, f"not an integer: {text!r}") from None
+
+
+def _parse_bool(text: str | None) -> bool:
+    return text is not None and text.strip().lower() in ("true", "1")
+
+
+def _decode_base64(text: str | None) -> bytes | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidResponseError(None, "the PDF is not valid base64") from None
+
+
+# --- XML navigation by local name ----------------------------------------------
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def _child(parent: etree._Element | None, name: str) -> etree._Element | None:
+    if parent is None:
+        return None
+    for child in parent:
+        if isinstance(child.tag, str) and _local(child) == name:
+            return child
+    return None
+
+
+def _children(parent: etree._Element | None, name: str) -> list[etree._Element]:
+    if parent is None:
+        return []
+    return [c for c in parent if isinstance(c.tag, str) and _local(c) == name]
+
+
+def _text(parent: etree._Element | None, name: str) -> str | None:
+    """Text of a child; None when missing or blank."""
+    child = _child(parent, name)
+    if child is None or child.text is None or not child.text.strip():
+        return None
+    return child.text.strip()
+
+
+def _required_text(parent: etree._Element | None, name: str) -> str:
+    value = _text(parent, name)
+    if value is None:
+        where = _local(parent) if parent is not None else "document"
+        raise InvalidResponseError(None, f"<{name}> missing in <{where}>")
+    return value
+
+
+def _required_decimal(parent: etree._Element | None, name: str) -> Decimal:
+    return parse_decimal(_required_text(parent, name))
+
+
+def _required_date(parent: etree._Element | None, name: str) -> date:
+    return _parse_date(_required_text(parent, name))
+
+
+# --- headers and transport-level errors ----------------------------------------
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            value = _fix_header_charset(value).strip()
+            return value or None
+    return None
+
+
+def _fix_header_charset(value: str) -> str:
+    # HTTP libraries decode header bytes as latin-1; Számlázz.hu URL-encodes
+    # non-ASCII text, but a raw UTF-8 header must not turn into mojibake.
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
+def header_number(headers: Mapping[str, str]) -> str | None:
+    """``szlahu_szamlaszam`` (URL-encoded by Számlázz.hu)."""
+    value = _header(headers, "szlahu_szamlaszam")
+    return unquote_plus(value) if value else None
+
+
+def check_answer(status: int, headers: Mapping[str, str]) -> None:
+    """Raise the error the headers or the HTTP status announce, if any."""
+    if _header(headers, "szlahu_down"):
+        raise TemporarilyUnavailableError(None, "Számlázz.hu is down for maintenance")
+    code_text = _header(headers, "szlahu_error_code")
+    if code_text is not None:
+        message = unquote_plus(_header(headers, "szlahu_error") or "")
+        try:
+            code = int(code_text)
+        except ValueError:
+            code = None
+            message = f"{code_text}: {message}"
+        if not (code == NOTIFICATION_FAILED and header_number(headers)):
+            raise error_for_code(code, message)
+    if status >= 500:
+        raise TemporarilyUnavailableError(None, f"HTTP {status} from Számlázz.hu")
+    if status >= 400:
+        raise error_for_code(None, f"HTTP {status} from Számlázz.hu")
+
+
+def _raise_for_failed_verdict(root: etree._Element) -> None:
+    """For answers with <sikeres>: raise the body's error when it is false."""
+    if _parse_bool(_text(root, "sikeres")):
+        return
+    code_text = _text(root, "hibakod")
+    message = _text(root, "hibauzenet") or ""
+    try:
+        code = int(code_text) if code_text is not None else None
+    except ValueError:
+        code, message = None, f"{code_text}: {message}"
+    if code == NOTIFICATION_FAILED and _text(root, "szamlaszam"):
+        return
+    raise error_for_code(code, message)
+
+
+def _expect_root(root: etree._Element, *names: str) -> str:
+    name = _local(root)
+    if name not in names:
+        raise InvalidResponseError(None, f"unexpected answer <{name}>")
+    return name
+
+
+# --- create / storno / credit entry --------------------------------------------
+
+
+def parse_invoice_answer(status: int, headers: Mapping[str, str], body: bytes) -> InvoiceResult:
+    """The answer to `xmlszamla`, `xmlszamlast` and `xmlszamlakifiz` (valaszVerzio=2).
+
+    The XML body wins over the headers; the headers fill what the body lacks.
+    """
+    check_answer(status, headers)
+    header_values = {
+        "number": header_number(headers),
+        "net": parse_decimal(_header(headers, "szlahu_nettovegosszeg")),
+        "gross": parse_decimal(_header(headers, "szlahu_bruttovegosszeg")),
+        "outstanding": parse_decimal(_header(headers, "szlahu_kintlevoseg")),
+        "buyer_account_url": unquote(_header(headers, "szlahu_vevoifiokurl") or "") or None,
+        "internal_id": _parse_int(_header(headers, "szlahu_id")),
+    }
+    if not body.strip():
+        return InvoiceResult(pdf=None, **header_values)
+    root = safe_fromstring(body)
+    _expect_root(root, "xmlszamlavalasz")
+    _raise_for_failed_verdict(root)
+    return InvoiceResult(
+        number=_text(root, "szamlaszam") or header_values["number"],
+        net=_first_not_none(parse_decimal(_text(root, "szamlanetto")), header_values["net"]),
+        gross=_first_not_none(parse_decimal(_text(root, "szamlabrutto")), header_values["gross"]),
+        outstanding=_first_not_none(
+            parse_decimal(_text(root, "kintlevoseg")), header_values["outstanding"]
+        ),
+        buyer_account_url=_text(root, "vevoifiokurl") or header_values["buyer_account_url"],
+        pdf=_decode_base64(_text(root, "pdf")),
+        internal_id=header_values["internal_id"],
+    )
+
+
+def _first_not_none(*values: Decimal | None) -> Decimal | None:
+    return next((value for value in values if value is not None), None)
+
+
+# --- queries ------------------------------------------------------------------------
+
+
+def parse_query_answer(status: int, headers: Mapping[str, str], body: bytes) -> SzamlaDocument:
+    """`xmlszamlaxml`: a `szamla` document, or an `xmlszamlavalasz` error."""
+    check_answer(status, headers)
+    root = safe_fromstring(body)
+    if _expect_root(root, "szamla", "xmlszamlavalasz") == "xmlszamlavalasz":
+        _raise_for_failed_verdict(root)
+        raise InvalidResponseError(None, "successful answer without a document")
+    return _document_from_root(root, body)
+
+
+def parse_pdf_answer(status: int, headers: Mapping[str, str], body: bytes) -> bytes:
+    """`xmlszamlapdf`: the PDF, base64 in `xmlszamlavalasz` (or a raw PDF body)."""
+    check_answer(status, headers)
+    if body.startswith(b"%PDF"):
+        return body
+    root = safe_fromstring(body)
+    _expect_root(root, "xmlszamlavalasz")
+    _raise_for_failed_verdict(root)
+    pdf = _decode_base64(_text(root, "pdf"))
+    if pdf is None:
+        raise InvalidResponseError(None, "PDF answer without a PDF")
+    return pdf
+
+
+def parse_proforma_delete_answer(status: int, headers: Mapping[str, str], body: bytes) -> None:
+    """`xmlszamladbkdel`: `xmlszamladbkdelvalasz` with <sikeres>."""
+    check_answer(status, headers)
+    if not body.strip():
+        return
+    root = safe_fromstring(body)
+    _expect_root(root, "xmlszamladbkdelvalasz", "xmlszamlavalasz")
+    _raise_for_failed_verdict(root)
+
+
+def parse_taxpayer_answer(status: int, headers: Mapping[str, str], body: bytes) -> TaxpayerInfo:
+    """`xmltaxpayer`: NAV's QueryTaxpayerResponse, passed through by Számlázz.hu.
+
+    ``result/funcCode`` ERROR is an error (its errorCode is a Számla Agent code such
+    as 57); OK with ``taxpayerValidity`` false is a valid answer about an invalid
+    tax number.
+    """
+    check_answer(status, headers)
+    root = safe_fromstring(body)
+    _expect_root(root, "QueryTaxpayerResponse")
+    result = _child(root, "result")
+    if (_text(result, "funcCode") or "").upper() != "OK":
+        code_text = _text(result, "errorCode")
+        message = _text(result, "message") or ""
+        code = int(code_text) if code_text and code_text.isdigit() else None
+        if code is None and code_text:
+            message = f"{code_text}: {message}"
+        raise error_for_code(code, message)
+    data = _child(root, "taxpayerData")
+    return TaxpayerInfo(
+        valid=_parse_bool(_text(root, "taxpayerValidity")),
+        tax_number=_nav_tax_number(_child(data, "taxNumberDetail")),
+        name=_text(data, "taxpayerName"),
+        address=_nav_address(data),
+    )
+
+
+def _nav_tax_number(detail: etree._Element | None) -> str | None:
+    parts = [_text(detail, name) for name in ("taxpayerId", "vatCode", "countyCode")]
+    if parts[0] is None:
+        return None
+    return "-".join(parts) if all(parts) else parts[0]
+
+
+def _nav_address(data: etree._Element | None) -> Address | None:
+    items = _children(_child(data, "taxpayerAddressList"), "taxpayerAddressItem")
+    if not items:
+        return None
+    # The seat (HQ) is the legal address; fall back to the first one listed.
+    item = next((i for i in items if _text(i, "taxpayerAddressType") == "HQ"), items[0])
+    address = _child(item, "taxpayerAddress")
+    street_parts = ("streetName", "publicPlaceCategory", "number", "building")
+    street = " ".join(p for p in (_text(address, n) for n in street_parts) if p)
+    for label, name in ((" lház. ", "staircase"), (" em. ", "floor"), (" ajtó ", "door")):
+        if _text(address, name):
+            street += f"{label}{_text(address, name)}".rstrip()
+    return Address(
+        country=_text(address, "countryCode"),
+        zip=_text(address, "postalCode"),
+        city=_text(address, "city"),
+        street=street or None,
+    )
+
+
+# --- the `szamla` document -------------------------------------------------------
+
+
+def parse_szamla_document(xml_bytes: bytes) -> SzamlaDocument:
+    """A `szamla` document (szamla.xsd): the query answer and the push body."""
+    root = safe_fromstring(xml_bytes)
+    _expect_root(root, "szamla")
+    return _document_from_root(root, xml_bytes)
+
+
+def _document_from_root(root: etree._Element, raw: bytes) -> SzamlaDocument:
+    basics = _child(root, "alap")
+    if basics is None:
+        raise InvalidResponseError(None, "<alap> missing in <szamla>")
+    totals = _child(_child(root, "osszegek"), "totalossz")
+    exchange_rate = parse_decimal(_text(basics, "devizaarf"))
+    return SzamlaDocument(
+        seller=_seller(_child(root, "szallito")),
+        internal_id=_parse_int(_required_text(basics, "id")),
+        number=_required_text(basics, "szamlaszam"),
+        kind=_required_text(basics, "tipus"),
+        # eszamla: 0 not an invoice, 1 paper, 2 and 3 e-invoice (Számlázz.hu docs)
+        e_invoice=(_parse_int(_text(basics, "eszamla")) or 0) >= 2,
+        referenced_invoice=_text(basics, "hivszamlaszam"),
+        referenced_proforma=_text(basics, "hivdijbekszam"),
+        issue_date=_required_date(basics, "kelt"),
+        fulfillment_date=_required_date(basics, "telj"),
+        due_date=_required_date(basics, "fizh"),
+        payment_method=_required_text(basics, "fizmod"),
+        payment_method_unified=_text(basics, "fizmodunified"),
+        cash=_parse_bool(_text(basics, "keszpenz")),
+        order_number=_text(basics, "rendelesszam"),
+        language=_required_text(basics, "nyelv"),
+        currency=_required_text(basics, "devizanem"),
+        exchange_bank=_text(basics, "devizabank"),
+        exchange_rate=exchange_rate,
+        note=_text(basics, "megjegyzes"),
+        email=_text(basics, "email"),
+        test=_parse_bool(_text(basics, "teszt")),
+        cancelled=_parse_bool(_text(basics, "sztornozott")),
+        buyer=_buyer(_child(root, "vevo")),
+        items=tuple(_item(e) for e in _children(_child(root, "tetelek"), "tetel")),
+        vat_summaries=tuple(
+            _vat_summary(e) for e in _children(_child(root, "osszegek"), "afakulcsossz")
+        ),
+        net=_required_decimal(totals, "netto"),
+        vat=_required_decimal(totals, "afa"),
+        gross=_required_decimal(totals, "brutto"),
+        payments=tuple(_payment(e) for e in _children(_child(root, "kifizetesek"), "kifizetes")),
+        pdf=_decode_base64(_text(root, "pdf")),
+        raw=raw,
+    )
+
+
+def _address(element: etree._Element | None) -> Address:
+    return Address(
+        country=_text(element, "orszag"),
+        zip=_text(element, "irsz"),
+        city=_text(element, "telepules"),
+        street=_text(element, "cim"),
+    )
+
+
+def _seller(element: etree._Element | None) -> Seller:
+    if element is None:
+        raise InvalidResponseError(None, "<szallito> missing in <szamla>")
+    bank = _child(element, "bank")
+    return Seller(
+        id=_parse_int(_text(element, "id")),
+        name=_required_text(element, "nev"),
+        address=_address(_child(element, "cim")),
+        tax_number=_text(element, "adoszam"),
+        eu_tax_number=_text(element, "adoszameu"),
+        group_id=_text(element, "csoportazonosito"),
+        bank_name=_text(bank, "nev"),
+        bank_account=_text(bank, "bankszamla"),
+    )
+
+
+def _buyer(element: etree._Element | None) -> Buyer:
+    if element is None:
+        raise InvalidResponseError(None, "<vevo> missing in <szamla>")
+    postal = _child(element, "postacim")
+    return Buyer(
+        id=_parse_int(_text(element, "id")),
+        name=_required_text(element, "nev"),
+        identifier=_text(element, "azonosito"),
+        address=_address(_child(element, "cim")),
+        postal_address=_address(postal) if postal is not None else None,
+        email=_text(element, "email"),
+        tax_number=_text(element, "adoszam"),
+        group_id=_text(element, "csoportazonosito"),
+        eu_tax_number=_text(element, "adoszameu"),
+        location=_parse_int(_text(element, "lokacio")),
+        private_person=_parse_bool(_text(element, "privatePersonIndicator")),
+    )
+
+
+def _item(element: etree._Element) -> Item:
+    return Item(
+        name=_required_text(element, "nev"),
+        identifier=_text(element, "azonosito"),
+        quantity=_required_decimal(element, "mennyiseg"),
+        unit=_text(element, "mennyisegiegyseg"),
+        net_unit_price=_required_decimal(element, "nettoegysegar"),
+        vat_type=_text(element, "afatipus"),
+        vat_rate=_required_decimal(element, "afakulcs"),
+        net=_required_decimal(element, "netto"),
+        vat=_required_decimal(element, "afa"),
+        gross=_required_decimal(element, "brutto"),
+        note=_text(element, "megjegyzes"),
+        ordering=_parse_int(_text(element, "sztetordering")),
+    )
+
+
+def _vat_summary(element: etree._Element) -> VatSummary:
+    return VatSummary(
+        vat_type=_text(element, "afatipus"),
+        vat_rate=_required_decimal(element, "afakulcs"),
+        net=_required_decimal(element, "netto"),
+        vat=_required_decimal(element, "afa"),
+        gross=_required_decimal(element, "brutto"),
+    )
+
+
+def _payment(element: etree._Element) -> Payment:
+    return Payment(
+        date=_required_date(element, "datum"),
+        title=_required_text(element, "jogcim"),
+        amount=_required_decimal(element, "osszeg"),
+        note=_text(element, "megjegyzes"),
+        bank_account=_text(element, "bankszamlaszam"),
+        bank_transaction_id=_parse_int(_text(element, "banktranzid")),
+        exchange_rate=parse_decimal(_text(element, "devizaarf")),
+    )
