@@ -1,0 +1,190 @@
+"""The JSON control API under /_sandbox/ used by tests and `make demo`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from .agent import Agent
+from .errors import AgentFailure
+from .faults import Fault, Faults
+from .push import PushQueue
+from .schemas import Schemas
+from .seed import seed_webshop
+from .store import DEMO_AGENT_KEY, INVOICE, Buyer, DocumentSpec, Store, make_item
+
+BUYER_FIELDS = {"name", "zip", "city", "street", "country", "email", "tax_number",
+                "eu_tax_number", "identifier", "private_person", "phone"}
+SELLER_FIELDS = {"name", "tax_number", "eu_tax_number", "country", "zip", "city", "street",
+                 "bank_name", "bank_account"}
+
+
+class ControlError(Exception):
+    def __init__(self, status: int, message: str):
+        self.status = status
+        super().__init__(message)
+
+
+class Control:
+    def __init__(self, store: Store, agent: Agent, pushes: PushQueue, faults: Faults,
+                 schemas: Schemas):
+        self.store = store
+        self.agent = agent
+        self.pushes = pushes
+        self.faults = faults
+        self.schemas = schemas
+
+    def handle(self, method: str, path: str, query: dict, body: dict) -> tuple[int, dict]:
+        parts = [urllib.parse.unquote(p) for p in path.strip("/").split("/")[1:]]
+        try:
+            return 200, self._route(method, parts, query, body)
+        except ControlError as exc:
+            return exc.status, {"error": str(exc)}
+        except AgentFailure as failure:
+            return 409, {"error": failure.message, "code": failure.code}
+        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            return 400, {"error": f"bad request: {exc!r}"}
+
+    def _route(self, method: str, parts: list[str], query: dict, body: dict) -> dict:
+        route = (method, *parts)
+        if route == ("POST", "reset"):
+            return self._reset()
+        if route == ("POST", "accounts"):
+            return self._accounts(body)
+        if parts == ["faults"]:
+            return self._faults(method, body)
+        if route == ("POST", "documents"):
+            return self._issue(body)
+        if method == "POST" and len(parts) == 3 and parts[0] == "documents":
+            return self._document_action(parts[1], parts[2], body)
+        if route == ("POST", "seed", "webshop"):
+            return self._seed(body)
+        if route == ("POST", "push", "flush"):
+            return self.pushes.flush()
+        if route == ("GET", "state"):
+            return self._state(query.get("agent_key", [DEMO_AGENT_KEY])[0])
+        raise ControlError(404, f"no such control call: {method} /_sandbox/{'/'.join(parts)}")
+
+    def _account(self, body: dict):
+        account = self.store.accounts.get(body.get("agent_key") or DEMO_AGENT_KEY)
+        if account is None:
+            raise ControlError(404, f"unknown agent_key {body.get('agent_key')!r}")
+        return account
+
+    def _reset(self) -> dict:
+        self.store.reset()
+        self.agent.reset_log()
+        self.pushes.reset()
+        self.faults.clear()
+        self.schemas.self_check_errors.clear()
+        return {"ok": True}
+
+    def _accounts(self, body: dict) -> dict:
+        agent_key = body["agent_key"]
+        seller = {k: v for k, v in (body.get("seller") or {}).items() if k in SELLER_FIELDS}
+        settings = {k: body[k] for k in ("push_url", "push_key", "ipn_url", "prefixes",
+                                         "forbid_order_number_repetition") if k in body}
+        for name in ("push_url", "ipn_url"):
+            url = settings.get(name)
+            if url and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+                raise ControlError(400, f"{name} must be an http(s) URL")
+        account = self.store.upsert_account(agent_key, seller, **settings)
+        return self._account_info(account)
+
+    @staticmethod
+    def _account_info(account) -> dict:
+        return {"agent_key": account.agent_key, "supplier_id": account.supplier_id,
+                "seller": vars(account.seller), "prefixes": account.prefixes,
+                "push_url": account.push_url, "ipn_url": account.ipn_url,
+                "forbid_order_number_repetition": account.forbid_order_number_repetition}
+
+    def _faults(self, method: str, body: dict) -> dict:
+        if method == "DELETE":
+            self.faults.clear()
+        elif method == "POST":
+            fault = Fault(kind=body["kind"], times=int(body.get("times", 1)))
+            if body.get("seconds") is not None:
+                fault.seconds = float(body["seconds"])
+            if body.get("status") is not None:
+                fault.status = int(body["status"])
+            self.faults.add(fault)
+        elif method != "GET":
+            raise ControlError(405, f"{method} not allowed on /_sandbox/faults")
+        return {"faults": self.faults.pending()}
+
+    def _issue(self, body: dict) -> dict:
+        account = self._account(body)
+        buyer = Buyer(**{k: v for k, v in body["buyer"].items() if k in BUYER_FIELDS})
+        items = [make_item(i["name"], Decimal(str(i["quantity"])), i.get("unit") or "db",
+                           Decimal(str(i["net_unit_price"])), str(i.get("vat_rate", "27")),
+                           i.get("identifier") or "") for i in body["items"]]
+        paid = bool(body.get("paid"))
+        today = dt.date.today()
+        spec = DocumentSpec(
+            kind=body.get("kind", INVOICE), buyer=buyer, items=items, issue_date=today,
+            fulfillment_date=today, due_date=today + dt.timedelta(days=8),
+            payment_method=body.get("payment_method") or ("bankkártya" if paid else "átutalás"),
+            prefix=body.get("prefix"), order_number=body.get("order_number"),
+            external_id=body.get("external_id"), paid=paid,
+            email=body.get("email") or buyer.email or None,
+        )
+        if spec.kind not in ("SZ", "D", "SL"):
+            raise ControlError(400, "kind must be SZ, D or SL")
+        with self.store.lock:
+            doc, changes = self.store.issue(account, spec)
+            self.pushes.enqueue(changes)
+            return doc.summary()
+
+    def _document_action(self, number: str, action: str, body: dict) -> dict:
+        account = self._account(body)
+        with self.store.lock:
+            if action == "pay":
+                amount = body.get("amount")
+                date = body.get("date")
+                doc, changes = self.store.pay(
+                    account, number, Decimal(str(amount)) if amount is not None else None,
+                    dt.date.fromisoformat(date) if date else None)
+            elif action == "storno":
+                doc, changes = self.store.storno(account, number)
+            else:
+                raise ControlError(404, f"no such document action {action!r}")
+            self.pushes.enqueue(changes)
+            return doc.summary()
+
+    def _seed(self, body: dict) -> dict:
+        account = self._account(body)
+        with self.store.lock:
+            docs, changes = seed_webshop(self.store, account, int(body.get("count", 5)),
+                                         body.get("prefix") or "WEB")
+            self.pushes.enqueue(changes)
+        return {"documents": [d.summary() for d in docs]}
+
+    def _state(self, agent_key: str) -> dict:
+        account = self._account({"agent_key": agent_key})
+        with self.store.lock:
+            documents = [d.summary() for d in sorted(account.documents.values(),
+                                                     key=lambda d: d.id)]
+            removed = [d.summary() for d in account.removed.values()]
+        # Requests whose key could not be read (53, unparseable XML) show up for every key.
+        requests = [dict(r) for r in list(self.agent.requests)
+                    if r["agent_key"] in (agent_key, None)]
+        by_external_id: dict[str, Counter] = defaultdict(Counter)
+        for request in requests:
+            if request["external_id"]:
+                by_external_id[request["external_id"]][request["action"]] += 1
+        return {
+            "account": self._account_info(account),
+            "documents": documents,
+            "removed_documents": removed,
+            "requests": requests,
+            "request_counts": {
+                "total": len(requests),
+                "by_action": dict(Counter(r["action"] for r in requests if r["action"])),
+                "by_external_id": {k: dict(v) for k, v in by_external_id.items()},
+            },
+            "pushes": self.pushes.state_for(agent_key),
+            "faults": self.faults.pending(),
+            "self_check_errors": list(self.schemas.self_check_errors),
+        }

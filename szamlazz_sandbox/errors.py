@@ -1,0 +1,41 @@
+"""The Számla Agent's numbered refusals, as the sandbox raises them."""
+
+# Codes and Hungarian texts as Számlázz.hu sends them (see README.md, "Facts").
+MAINTENANCE = 1
+LOGIN_FAILED = 3
+MISSING_DATA = 7
+STORNO_OF_STORNO = 14
+MISSING_XML_FILE = 53
+XML_READ_ERROR = 57
+DUPLICATE_ORDER_NUMBER = 152
+INVALID_PREFIX = 202
+ITEM_NET_WRONG = 259
+ITEM_VAT_WRONG = 260
+ITEM_GROSS_WRONG = 261
+PROFORMA_NOT_FOUND = 335
+STORNO_DATE_NOT_TODAY = 352
+PAYMENT_ON_REVERSED = 463
+
+MESSAGES = {
+    MAINTENANCE: "Rendszerkarbantartás, kérem próbálja meg pár perc múlva.",
+    LOGIN_FAILED: "Sikertelen bejelentkezés.",
+    MISSING_DATA: (
+        "Hiányzó adat: számla xml (ismeretlen számlaszám, rendelésszám vagy külső azonosító)."
+    ),
+    STORNO_OF_STORNO: "Sztornó és jóváíró számlát nem lehet sem sztornózni, sem jóváírni.",
+    MISSING_XML_FILE: "Hiányzó XML fájl.",
+    XML_READ_ERROR: "XML beolvasási hiba.",
+    PROFORMA_NOT_FOUND: "Nincs ilyen díjbekérő (vagy törölték, vagy nem is létezett).",
+    PAYMENT_ON_REVERSED: (
+        "Sztornózó vagy sztornózott számlához nem tartozhat kifizetettségi információ."
+    ),
+}
+
+
+class AgentFailure(Exception):
+    """A refusal the agent answers with `hibakod` / `szlahu_error_code`."""
+
+    def __init__(self, code: int, message: str | None = None):
+        self.code = code
+        self.message = message or MESSAGES.get(code, "Hiba.")
+        super().__init__(f"{code}: {self.message}")

@@ -1,0 +1,166 @@
+"""Shared pytest fixtures: import paths, the official XSDs, a running sandbox, a push receiver.
+
+The sandbox runs as a real subprocess (`python -m szamlazz_sandbox`) and is reached over
+HTTP on loopback; nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+for _path in (str(REPO / "innonest_szamlazz"), str(REPO)):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+SANDBOX_AGENT_KEY = "sandbox-demo-key"
+STARTUP_PREFIX = "szamlazz_sandbox listening on "
+SZAMLAVALASZ_NS = "http://www.szamlazz.hu/szamlavalasz"
+
+
+@pytest.fixture(scope="session")
+def xsd_dir() -> Path:
+    """The official Számlázz.hu XSDs ($SZAMLAZZ_XSD_DIR, default <repo>/../shared/szamlazz-xsd)."""
+    path = Path(os.environ.get("SZAMLAZZ_XSD_DIR") or REPO.parent / "shared" / "szamlazz-xsd")
+    if not (path / "xmlszamla.xsd").is_file():
+        pytest.fail(f"The official Számlázz.hu XSDs are not in {path}: set SZAMLAZZ_XSD_DIR "
+                    "to the directory holding xmlszamla.xsd, szamla.xsd, …")
+    return path
+
+
+class SandboxServer:
+    """A `python -m szamlazz_sandbox` subprocess (manual push mode)."""
+
+    def __init__(self, xsd_dir: Path, push_mode: str = "manual"):
+        command = [sys.executable, "-m", "szamlazz_sandbox", "--port", "0",
+                   "--push-mode", push_mode, "--xsd-dir", str(xsd_dir)]
+        self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline().strip()
+        if not line.startswith(STARTUP_PREFIX):
+            self.stop()
+            raise RuntimeError(f"the sandbox did not start: {line!r}")
+        self.url = line[len(STARTUP_PREFIX):].rstrip("/")
+
+    def stop(self) -> int | None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        return self.process.returncode
+
+
+@pytest.fixture(scope="session")
+def sandbox_server(xsd_dir):
+    server = SandboxServer(xsd_dir)
+    yield server
+    server.stop()
+
+
+@dataclass
+class Sandbox:
+    """What a test needs to talk to a freshly reset sandbox."""
+
+    url: str
+    agent_key: str = SANDBOX_AGENT_KEY
+    http: requests.Session = field(default_factory=requests.Session)
+
+    @property
+    def agent_url(self) -> str:
+        return self.url + "/szamla/"
+
+    def control(self, method: str, path: str, json: dict | None = None) -> dict:
+        """Call `/_sandbox/<path>`; raises on an HTTP error, returns the parsed JSON."""
+        response = self.http.request(method, self.url + "/_sandbox/" + path.lstrip("/"),
+                                     json=json, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def state(self, agent_key: str | None = None) -> dict:
+        return self.control("GET", f"state?agent_key={agent_key or self.agent_key}")
+
+
+@pytest.fixture
+def sandbox(sandbox_server) -> Sandbox:
+    """The session's sandbox, reset to its start state for this test."""
+    box = Sandbox(sandbox_server.url)
+    box.control("POST", "reset")
+    yield box
+    box.http.close()
+
+
+@dataclass
+class ReceivedPost:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class PushReceiver:
+    """A tiny HTTP server collecting posts; answers a valid `szamlavalasz` (push) or an
+    empty 200 (IPN), or `fail_status` while that is set."""
+
+    def __init__(self):
+        self.posts: list[ReceivedPost] = []
+        self.fail_status: int | None = None
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver._lock:
+                    receiver.posts.append(ReceivedPost(self.path, dict(self.headers), body))
+                    status = receiver.fail_status
+                answer = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                          b'<szamlavalasz xmlns="' + SZAMLAVALASZ_NS.encode() + b'"/>')
+                self.send_response(status or 200)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def push_url(self) -> str:
+        return self.url + "/push"
+
+    @property
+    def ipn_url(self) -> str:
+        return self.url + "/ipn"
+
+    def received(self, path: str) -> list[ReceivedPost]:
+        with self._lock:
+            return [p for p in self.posts if p.path == path]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def push_receiver():
+    receiver = PushReceiver()
+    yield receiver
+    receiver.close()
+

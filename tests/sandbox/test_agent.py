@@ -1,0 +1,300 @@
+"""The Számla Agent endpoint of the sandbox, driven over real HTTP with hand-written XML."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import urllib.parse
+
+import agent_requests as req
+import pytest
+from lxml import etree
+
+SZAMLA = "{http://www.szamlazz.hu/szamla}"
+VALASZ = "{http://www.szamlazz.hu/xmlszamlavalasz}"
+YEAR = dt.date.today().year
+
+
+@pytest.fixture(scope="module")
+def schemas(xsd_dir):
+    def load(name):
+        return etree.XMLSchema(etree.parse(str(xsd_dir / name)))
+    return {"szamla": load("szamla.xsd"),
+            "xmlszamlavalasz": load("third-party/xmlszamlavalasz.xsd"),
+            "xmlszamladbkdelvalasz": load("xmlszamladbkdelvalasz.xsd")}
+
+
+def valid(schemas, body: bytes, name: str):
+    root = etree.fromstring(body)
+    assert schemas[name].validate(root), schemas[name].error_log
+    return root
+
+
+def create(sandbox, schemas, **kwargs):
+    answer = req.send(sandbox, req.CREATE, req.invoice(**kwargs))
+    assert answer.status_code == 200
+    root = valid(schemas, answer.content, "xmlszamlavalasz")
+    return answer, root
+
+
+def query(sandbox, schemas, **kwargs):
+    answer = req.send(sandbox, req.QUERY_XML, req.query_xml(**kwargs))
+    root = etree.fromstring(answer.content)
+    if root.tag == SZAMLA + "szamla":
+        valid(schemas, answer.content, "szamla")
+    else:
+        valid(schemas, answer.content, "xmlszamlavalasz")
+    return answer, root
+
+
+def text(root, path: str, ns: str = SZAMLA) -> str | None:
+    found = root.find("/".join(ns + p for p in path.split("/")))
+    return found.text if found is not None else None
+
+
+def test_invoice_numbering_headers_and_v2_body(sandbox, schemas):
+    first, body = create(sandbox, schemas)
+    second, _ = create(sandbox, schemas)
+    assert first.headers["szlahu_szamlaszam"] == f"DEMO-{YEAR}-1"
+    assert second.headers["szlahu_szamlaszam"] == f"DEMO-{YEAR}-2"
+    assert int(second.headers["szlahu_id"]) > int(first.headers["szlahu_id"])
+    assert first.headers["szlahu_nettovegosszeg"] == "2000"
+    assert first.headers["szlahu_bruttovegosszeg"] == "2540"
+    assert first.headers["szlahu_kintlevoseg"] == "2540"
+    assert urllib.parse.unquote_plus(first.headers["szlahu_vevoifiokurl"]).startswith("https://")
+    assert text(body, "sikeres", VALASZ) == "true"
+    assert text(body, "szamlabrutto", VALASZ) == "2540"
+    assert base64.b64decode(text(body, "pdf", VALASZ)).startswith(b"%PDF-")
+
+
+def test_v1_answers_pdf_or_done_text(sandbox):
+    with_pdf = req.send(sandbox, req.CREATE, req.invoice(version=1))
+    assert with_pdf.headers["Content-Type"] == "application/pdf"
+    assert with_pdf.content.startswith(b"%PDF-1.4") and with_pdf.content.rstrip().endswith(b"%%EOF")
+    assert f"DEMO-{YEAR}-1".encode() in with_pdf.content
+    done = req.send(sandbox, req.CREATE, req.invoice(version=1, download=False))
+    assert done.text == f"xmlagentresponse=DONE;DEMO-{YEAR}-2"
+
+
+def test_prefix_and_separate_proforma_and_delivery_note_series(sandbox, schemas):
+    web, _ = create(sandbox, schemas, prefix="WEB")
+    proforma, _ = create(sandbox, schemas, proforma=True)
+    note, _ = create(sandbox, schemas, delivery_note=True)
+    invoice, _ = create(sandbox, schemas)
+    assert web.headers["szlahu_szamlaszam"] == f"WEB-{YEAR}-1"
+    assert proforma.headers["szlahu_szamlaszam"] == f"D-DEMO-{YEAR}-1"
+    assert note.headers["szlahu_szamlaszam"] == f"SL-DEMO-{YEAR}-1"
+    assert invoice.headers["szlahu_szamlaszam"] == f"DEMO-{YEAR}-1"
+    _, doc = query(sandbox, schemas, number=f"D-DEMO-{YEAR}-1")
+    assert text(doc, "alap/tipus") == "D"
+
+
+def test_unregistered_prefix_is_202(sandbox, schemas):
+    answer, body = create(sandbox, schemas, prefix="NOPE")
+    assert answer.headers["szlahu_error_code"] == "202"
+    assert text(body, "hibakod", VALASZ) == "202"
+
+
+def test_unknown_agent_key_is_code_3(sandbox, schemas):
+    answer, body = create(sandbox, schemas, key="not-a-key")
+    assert answer.status_code == 200
+    assert answer.headers["szlahu_error_code"] == "3"
+    assert "szlahu_szamlaszam" not in answer.headers
+    assert text(body, "sikeres", VALASZ) == "false"
+    assert sandbox.state()["documents"] == []
+
+
+def test_schema_error_is_code_57(sandbox, schemas):
+    broken = req.invoice().replace(b"<penznem>HUF</penznem>", b"")
+    answer = req.send(sandbox, req.CREATE, broken)
+    assert answer.headers["szlahu_error_code"] == "57"
+    body = valid(schemas, answer.content, "xmlszamlavalasz")
+    assert "penznem" in text(body, "hibauzenet", VALASZ) or "fizmod" in text(
+        body, "hibauzenet", VALASZ)
+    not_xml = req.send(sandbox, req.CREATE, b"<xmlszamla")
+    assert not_xml.headers["szlahu_error_code"] == "57"
+
+
+def test_missing_file_field_is_code_53(sandbox):
+    answer = sandbox.http.post(sandbox.agent_url, data={"action-xmlagentxmlfile": "<x/>"})
+    assert answer.headers["szlahu_error_code"] == "53"
+
+
+def test_wrong_item_amounts_are_rejected(sandbox, schemas):
+    answer, _ = create(sandbox, schemas, wrong_gross=True)
+    assert answer.headers["szlahu_error_code"] == "261"
+
+
+def test_currency_rate_language_bank_and_eszamla_reach_the_document(sandbox, schemas):
+    answer, _ = create(sandbox, schemas, currency="EUR", exchange_bank="MNB",
+                       exchange_rate="395.5", language="en", bank="K&H",
+                       bank_account="10400000-00000000-00000001", e_invoice=True)
+    _, doc = query(sandbox, schemas, number=answer.headers["szlahu_szamlaszam"])
+    assert text(doc, "alap/devizanem") == "EUR"
+    assert text(doc, "alap/devizabank") == "MNB"
+    assert text(doc, "alap/devizaarf") == "395.5"
+    assert text(doc, "alap/nyelv") == "en"
+    assert text(doc, "alap/eszamla") == "1"
+    assert text(doc, "szallito/bank/nev") == "K&H"
+
+
+def test_paid_on_issue_has_payment_and_no_outstanding(sandbox, schemas):
+    answer, _ = create(sandbox, schemas, paid=True)
+    assert answer.headers["szlahu_kintlevoseg"] == "0"
+    _, doc = query(sandbox, schemas, number=answer.headers["szlahu_szamlaszam"])
+    assert text(doc, "kifizetesek/kifizetes/osszeg") == "2540"
+
+
+def test_external_id_is_idempotent(sandbox, schemas):
+    first, _ = create(sandbox, schemas, external_id="odoo:move:1")
+    again, _ = create(sandbox, schemas, external_id="odoo:move:1", buyer_name="Someone Else")
+    assert again.headers["szlahu_szamlaszam"] == first.headers["szlahu_szamlaszam"]
+    state = sandbox.state()
+    assert len(state["documents"]) == 1
+    assert state["request_counts"]["by_external_id"]["odoo:move:1"] == {req.CREATE: 2}
+
+
+def test_order_number_repetition_rule(sandbox, schemas):
+    first, _ = create(sandbox, schemas, order_number="SO-1")
+    replay, _ = create(sandbox, schemas, order_number=" SO-1 ")
+    assert replay.headers["szlahu_szamlaszam"] == first.headers["szlahu_szamlaszam"]
+    other, _ = create(sandbox, schemas, order_number="SO-1", buyer_name="Nagy Péter")
+    assert other.headers["szlahu_error_code"] == "152"
+    assert "SO-1" in urllib.parse.unquote_plus(other.headers["szlahu_error"])
+    # Per kind: a proforma and a delivery note may carry the same order number.
+    assert "szlahu_error_code" not in create(sandbox, schemas, order_number="SO-1",
+                                             proforma=True, buyer_name="X")[0].headers
+    # After a storno the order number is free again.
+    req.send(sandbox, req.STORNO, req.storno(first.headers["szlahu_szamlaszam"]))
+    reissued, _ = create(sandbox, schemas, order_number="SO-1", buyer_name="Nagy Péter")
+    assert reissued.headers["szlahu_szamlaszam"] == f"DEMO-{YEAR}-3"
+
+
+def test_proforma_to_invoice(sandbox, schemas):
+    proforma, _ = create(sandbox, schemas, proforma=True, order_number="SO-7",
+                         external_id="odoo:proforma:7")
+    number = proforma.headers["szlahu_szamlaszam"]
+    invoice, _ = create(sandbox, schemas, proforma_number=number, order_number="SO-7")
+    _, doc = query(sandbox, schemas, number=invoice.headers["szlahu_szamlaszam"])
+    assert text(doc, "alap/hivdijbekszam") == number
+    assert text(doc, "alap/tipus") == "SZ"
+    for lookup in ({"number": number}, {"external_id": "odoo:proforma:7"}):
+        answer, gone = query(sandbox, schemas, **lookup)
+        assert text(gone, "hibakod", VALASZ) == "7"
+        assert "szlahu_error_code" not in answer.headers  # the XML query answers in the body
+    deleted = req.send(sandbox, req.DELETE_PROFORMA, req.delete_proforma(number))
+    assert deleted.headers["szlahu_error_code"] == "335"
+
+
+def test_storno_rules(sandbox, schemas):
+    invoice, _ = create(sandbox, schemas, order_number="SO-9")
+    number = invoice.headers["szlahu_szamlaszam"]
+    req.send(sandbox, req.CREDIT, req.credit(number, ["1000"], additive=True))
+    storno = req.send(sandbox, req.STORNO, req.storno(number, external_id="odoo:storno:1"))
+    storno_body = valid(schemas, storno.content, "xmlszamlavalasz")
+    storno_number = storno.headers["szlahu_szamlaszam"]
+    assert storno_number == f"DEMO-{YEAR}-2"
+    assert storno.headers["szlahu_bruttovegosszeg"] == "-2540"
+    assert text(storno_body, "kintlevoseg", VALASZ) == "-2540"
+    _, ss = query(sandbox, schemas, number=storno_number)
+    assert text(ss, "alap/tipus") == "SS"
+    assert text(ss, "alap/hivszamlaszam") == number
+    assert text(ss, "alap/rendelesszam") == "SO-9"
+    assert text(ss, "tetelek/tetel/mennyiseg") == "-2"
+    _, original = query(sandbox, schemas, number=number)
+    assert text(original, "alap/sztornozott") == "true"
+    assert original.find(SZAMLA + "kifizetesek") is None  # payments wiped
+    repeat = req.send(sandbox, req.STORNO, req.storno(number))
+    assert repeat.headers["szlahu_szamlaszam"] == storno_number
+    assert len(sandbox.state()["documents"]) == 2
+    _, by_external_id = query(sandbox, schemas, external_id="odoo:storno:1")
+    assert text(by_external_id, "alap/szamlaszam") == storno_number
+    of_storno = req.send(sandbox, req.STORNO, req.storno(storno_number))
+    assert of_storno.headers["szlahu_error_code"] == "14"
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    other, _ = create(sandbox, schemas)
+    late = req.send(sandbox, req.STORNO, req.storno(other.headers["szlahu_szamlaszam"],
+                                                    issue_date=yesterday))
+    assert late.headers["szlahu_error_code"] == "352"
+    unknown = req.send(sandbox, req.STORNO, req.storno("DEMO-1999-99"))
+    assert unknown.headers["szlahu_error_code"] == "7"
+
+
+def test_credit_entries_additive_and_replace(sandbox, schemas):
+    invoice, _ = create(sandbox, schemas)
+    number = invoice.headers["szlahu_szamlaszam"]
+    first = req.send(sandbox, req.CREDIT, req.credit(number, ["100"], additive=False))
+    assert first.headers["szlahu_kintlevoseg"] == "2440"
+    replaced = req.send(sandbox, req.CREDIT, req.credit(number, ["200"], additive=False))
+    assert replaced.headers["szlahu_kintlevoseg"] == "2340"
+    added = req.send(sandbox, req.CREDIT, req.credit(number, ["50", "40.5"], additive=True))
+    body = valid(schemas, added.content, "xmlszamlavalasz")
+    assert text(body, "kintlevoseg", VALASZ) == "2249.5"
+    _, doc = query(sandbox, schemas, number=number)
+    amounts = sorted(e.text for e in doc.iter(SZAMLA + "osszeg"))
+    assert amounts == ["200", "40.5", "50"]
+    v1 = req.send(sandbox, req.CREDIT, req.credit(number, ["1"], additive=True, version=1))
+    assert v1.text == "xmlagentresponse=DONE"
+    unknown = req.send(sandbox, req.CREDIT, req.credit("DEMO-1999-1", ["1"], additive=True))
+    assert text(valid(schemas, unknown.content, "xmlszamlavalasz"), "hibakod", VALASZ) == "7"
+    req.send(sandbox, req.STORNO, req.storno(number))
+    reversed_ = req.send(sandbox, req.CREDIT, req.credit(number, ["1"], additive=True))
+    assert text(valid(schemas, reversed_.content, "xmlszamlavalasz"), "hibakod",
+                VALASZ) == "463"
+
+
+def test_query_by_order_number_and_pdf(sandbox, schemas):
+    invoice, _ = create(sandbox, schemas, order_number="SO-3", external_id="odoo:3")
+    number = invoice.headers["szlahu_szamlaszam"]
+    _, by_order = query(sandbox, schemas, order_number="SO-3", pdf=True)
+    assert text(by_order, "alap/szamlaszam") == number
+    assert base64.b64decode(text(by_order, "pdf")).startswith(b"%PDF-")
+    _, padded = query(sandbox, schemas, order_number=" SO-3")
+    assert text(padded, "hibakod", VALASZ) == "7"
+    pdf_v1 = req.send(sandbox, req.QUERY_PDF, req.query_pdf(number))
+    assert pdf_v1.content.startswith(b"%PDF-") and pdf_v1.headers["szlahu_szamlaszam"] == number
+    pdf_v2 = req.send(sandbox, req.QUERY_PDF, req.query_pdf(external_id="odoo:3", version=2))
+    body = valid(schemas, pdf_v2.content, "xmlszamlavalasz")
+    assert base64.b64decode(text(body, "pdf", VALASZ)).startswith(b"%PDF-")
+    missing = req.send(sandbox, req.QUERY_PDF, req.query_pdf("DEMO-1999-1"))
+    assert missing.headers["szlahu_error_code"] == "7"
+
+
+def test_delete_proforma_by_number_and_order_number(sandbox, schemas):
+    first, _ = create(sandbox, schemas, proforma=True, order_number="SO-5")
+    create(sandbox, schemas, proforma=True, order_number="SO-6")
+    deleted = req.send(sandbox, req.DELETE_PROFORMA,
+                       req.delete_proforma(first.headers["szlahu_szamlaszam"]))
+    body = valid(schemas, deleted.content, "xmlszamladbkdelvalasz")
+    assert text(body, "sikeres", "{http://www.szamlazz.hu/xmlszamladbkdelvalasz}") == "true"
+    assert "szlahu_error_code" not in deleted.headers
+    by_order = req.send(sandbox, req.DELETE_PROFORMA, req.delete_proforma(order_number="SO-6"))
+    assert "szlahu_error_code" not in by_order.headers
+    again = req.send(sandbox, req.DELETE_PROFORMA, req.delete_proforma(order_number="SO-6"))
+    assert again.headers["szlahu_error_code"] == "335"
+    valid(schemas, again.content, "xmlszamladbkdelvalasz")
+    assert sandbox.state()["documents"] == []
+
+
+def test_taxpayer_query(sandbox):
+    nav = "{http://schemas.nav.gov.hu/OSA/2.0/api}"
+    known = etree.fromstring(req.send(sandbox, req.TAXPAYER, req.taxpayer("12345678")).content)
+    assert known.tag == nav + "QueryTaxpayerResponse"
+    assert known.findtext(f"{nav}result/{nav}funcCode") == "OK"
+    assert known.findtext(nav + "taxpayerValidity") == "true"
+    assert known.findtext(f"{nav}taxpayerData/{nav}taxpayerName") == "DEMO BOLT KFT."
+    unknown = etree.fromstring(req.send(sandbox, req.TAXPAYER, req.taxpayer("87654321")).content)
+    assert unknown.findtext(nav + "taxpayerValidity") == "false"
+    bad_key = req.send(sandbox, req.TAXPAYER, req.taxpayer("12345678", key="nope"))
+    assert bad_key.headers["szlahu_error_code"] == "3"
+    assert etree.fromstring(bad_key.content).findtext(f"{nav}result/{nav}funcCode") == "ERROR"
+
+
+def test_request_log_counts_actions(sandbox, schemas):
+    create(sandbox, schemas, external_id="e-1")
+    create(sandbox, schemas, external_id="e-1")
+    query(sandbox, schemas, external_id="e-1")
+    counts = sandbox.state()["request_counts"]
+    assert counts["by_action"] == {req.CREATE: 2, req.QUERY_XML: 1}
+    assert counts["by_external_id"]["e-1"] == {req.CREATE: 2, req.QUERY_XML: 1}
+    assert sandbox.state()["self_check_errors"] == []
