@@ -13,6 +13,13 @@
         "security/ir.model.access.csv",
         "security/innonest_szamlazz_rules.xml",
         "views/innonest_szamlazz_menus.xml",
+        "wizards/szamlazz_connect_wizard_views.xml",
+        "views/szamlazz_account_views.xml",
+        "views/szamlazz_prefix_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+        "views/product_template_views.xml",
+        "views/product_product_views.xml",
     ],
     "demo": [
         "demo/szamlazz_demo.xml",

@@ -1,0 +1,2 @@
+from . import szamlazz_connect_wizard
+from . import szamlazz_connect_wizard_line

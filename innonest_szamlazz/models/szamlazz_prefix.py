@@ -1,0 +1,66 @@
+import re
+
+from odoo import fields, models
+
+# "PREFIX-YYYY-N"; proformas and delivery notes carry their series in front
+# ("D-WEB-2026-1", "SL-WEB-2026-1") but are numbered under the same prefix.
+_DOCUMENT_NUMBER = re.compile(r"^(?:(?:D|SL)-)?(?P<prefix>.+)-\d{4}-\d+$")
+
+
+def number_prefix(number):
+    """The prefix a Számlázz.hu document number was issued under, or None."""
+    match = _DOCUMENT_NUMBER.match(number or "")
+    return match["prefix"] if match else None
+
+
+class SzamlazzPrefix(models.Model):
+    """An invoice-number prefix seen at Számlázz.hu ("WEB" in "WEB-2026-12").
+
+    Prefixes are learned from documents; a webshop prefix names the warehouse
+    its invoices take the stock from.
+    """
+
+    _name = "szamlazz.prefix"
+    _description = "Számlázz.hu Invoice Number Prefix"
+    _order = "account_id, name"
+    _check_company_auto = True
+
+    name = fields.Char(string="Prefix", required=True, index=True)
+    active = fields.Boolean(default=True)
+    account_id = fields.Many2one(
+        "szamlazz.account",
+        string="Számlázz.hu Account",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, index=True, precompute=True
+    )
+    document_kind = fields.Selection(
+        [("invoice", "Invoice"), ("proforma", "Proforma")],
+        required=True,
+        default="invoice",
+        help="The kind of document numbered with this prefix at Számlázz.hu.",
+    )
+    is_webshop = fields.Boolean(
+        string="Webshop",
+        help="Invoices with this prefix are issued by a webshop: "
+        "their goods leave the warehouse below.",
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        check_company=True,
+        help="Stock for every invoice with this prefix leaves this warehouse.",
+    )
+    first_seen_date = fields.Datetime(
+        default=fields.Datetime.now, readonly=True, help="When Odoo first saw this prefix."
+    )
+
+    _sql_constraints = [
+        (
+            "account_name_unique",
+            "unique(account_id, name)",
+            "A prefix is recorded only once per Számlázz.hu account.",
+        ),
+    ]
