@@ -8,7 +8,9 @@ never resent blindly after it may have been carried out):
 * a create that failed that way is first looked up by its external id
   (``szamlaKulsoAzon``); only a "not found" answer allows sending it again, and
   without an external id the error is raised as it is;
-* storno, credit entry and proforma delete are never resent.
+* storno, credit entry and proforma delete are never resent;
+* an unreadable answer to a write (create, storno, credit entry) is an
+  OutcomeUnknownError: the write may have been carried out.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .builders import (
     taxpayer_prefix,
 )
 from .errors import (
+    InvalidResponseError,
     NotFoundError,
     OutcomeUnknownError,
     SzamlazzError,
@@ -129,28 +132,27 @@ class AgentClient:
         while True:
             sends.take()
             try:
-                return self._send_once("xmlszamla", xml, parse_invoice_answer, ids)
+                return self._write("xmlszamla", xml, ids)
             except _RETRYABLE as error:
                 if request.external_id is None or sends.exhausted:
                     raise
+                # Give a slow Számlázz.hu time to finish before asking what it did.
+                self._sleep(sends.used)
                 existing = self._look_up_after_failed_create(request, error, lookups)
                 if existing is not None:
-                    _logger.info("Számla Agent xmlszamla: found %s already issued", ids)
+                    _logger.info("Számla Agent xmlszamla: %s was issued after all", ids)
                     return _result_from_document(existing)
-                self._sleep(sends.used)
 
     def reverse_invoice(self, request: StornoRequest) -> InvoiceResult:
         """Storno (`xmlszamlast`); never resent, as a second storno would be real."""
         xml = build_storno_xml(request, self._agent_key)
         ids = f"number={request.number} external_id={request.external_id}"
-        return self._send_once("xmlszamlast", xml, parse_invoice_answer, ids)
+        return self._write("xmlszamlast", xml, ids)
 
     def register_payment(self, request: CreditEntryRequest) -> InvoiceResult:
         """Credit entry (`xmlszamlakifiz`); never resent (an additive entry would double)."""
         xml = build_credit_entry_xml(request, self._agent_key)
-        return self._send_once(
-            "xmlszamlakifiz", xml, parse_invoice_answer, f"number={request.number}"
-        )
+        return self._write("xmlszamlakifiz", xml, f"number={request.number}")
 
     def query_invoice(
         self,
@@ -179,6 +181,13 @@ class AgentClient:
         return self._query("xmltaxpayer", xml, parse_taxpayer_answer, ids, None)
 
     # --- internals ----------------------------------------------------------------
+
+    def _write(self, action: str, xml: bytes, ids: str) -> InvoiceResult:
+        try:
+            return self._send_once(action, xml, parse_invoice_answer, ids)
+        except InvalidResponseError as error:
+            # An unreadable answer to a write says nothing about whether it was done.
+            raise OutcomeUnknownError(None, f"unreadable answer: {error.message}") from None
 
     def _query_invoice(
         self,

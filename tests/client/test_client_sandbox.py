@@ -1,0 +1,336 @@
+"""The client against the sandbox over real HTTP (the `sandbox` fixture comes from
+tests/conftest.py; its control API is described in docs/design.md)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from szamlazz_agent import (
+    AgentClient,
+    AuthenticationError,
+    BuyerRequest,
+    CreditEntryRequest,
+    DuplicateOrderNumberError,
+    InvalidRequestError,
+    InvoiceItemRequest,
+    InvoiceRequest,
+    NotFoundError,
+    OutcomeUnknownError,
+    PaymentRequest,
+    StornoRequest,
+    TemporarilyUnavailableError,
+)
+
+CREATE = "action-xmlagentxmlfile"
+QUERY = "action-szamla_agent_xml"
+PDF_QUERY = "action-szamla_agent_pdf"
+TODAY = date.today()
+
+
+def client_for(sandbox, **options) -> AgentClient:
+    options.setdefault("backoff_seconds", 0)
+    options.setdefault("connect_timeout", 2.0)
+    options.setdefault("read_timeout", 10.0)
+    return AgentClient(sandbox.agent_key, base_url=sandbox.agent_url, **options)
+
+
+def fault(sandbox, kind: str, times: int = 1, **extra) -> None:
+    sandbox.control("POST", "faults", json={"kind": kind, "times": times, **extra})
+
+
+def sent(sandbox, action: str) -> list[dict]:
+    """The agent requests of one action the sandbox received, oldest first."""
+    return [r for r in sandbox.state()["requests"] if r["action"] == action]
+
+
+def invoice_request(**overrides) -> InvoiceRequest:
+    values = {
+        "issue_date": TODAY,
+        "fulfillment_date": TODAY,
+        "due_date": TODAY + timedelta(days=8),
+        "payment_method": "átutalás",
+        "currency": "HUF",
+        "language": "hu",
+        "items": [
+            InvoiceItemRequest("Kávé", Decimal("2"), "db", Decimal("1000"), "27", "DEMO-SKU-1"),
+            InvoiceItemRequest("Könyv", Decimal("1"), "db", Decimal("2500.50"), "5"),
+        ],
+        "buyer": BuyerRequest(
+            "Vevő Kft.",
+            "1111",
+            "Budapest",
+            "Fő utca 1.",
+            email="vevo@example.com",
+            tax_number="87654321-2-41",
+            identifier="P-42",
+        ),
+    }
+    values.update(overrides)
+    return InvoiceRequest(**values)
+
+
+@pytest.fixture
+def client(sandbox):
+    with client_for(sandbox) as agent_client:
+        yield agent_client
+
+
+def test_create_invoice_and_query_it_every_way(client):
+    request = invoice_request(order_number="SO-1", external_id="ext-inv-1", e_invoice=True)
+    result = client.create_invoice(request)
+    assert result.number.startswith("DEMO-")
+    assert (result.net, result.gross) == (request.net, request.gross)
+    assert result.outstanding == request.gross
+    assert result.pdf.startswith(b"%PDF")
+    assert result.buyer_account_url.startswith("https://")
+
+    by_number = client.query_invoice(number=result.number, with_pdf=True)
+    by_order = client.query_invoice(order_number="SO-1")
+    by_external_id = client.query_invoice(external_id="ext-inv-1", with_pdf=True)
+    assert by_number.number == by_order.number == by_external_id.number == result.number
+    assert by_number.pdf.startswith(b"%PDF") and by_external_id.pdf.startswith(b"%PDF")
+    assert by_order.pdf is None
+
+    doc = by_number
+    assert (doc.kind, doc.prefix, doc.order_number) == ("SZ", "DEMO", "SO-1")
+    assert (doc.net, doc.gross, doc.currency) == (request.net, request.gross, "HUF")
+    assert doc.seller.tax_number == "12345678-2-42"
+    assert doc.buyer.name == "Vevő Kft." and doc.buyer.identifier == "P-42"
+    assert [i.identifier for i in doc.items] == ["DEMO-SKU-1", None]
+    assert [(i.net, i.vat, i.gross) for i in doc.items] == [
+        (i.net, i.vat, i.gross) for i in request.items
+    ]
+    assert doc.outstanding_amount == request.gross
+
+
+def test_create_proforma_then_the_invoice_that_settles_it(client):
+    proforma = client.create_invoice(invoice_request(proforma=True, order_number="SO-2"))
+    assert client.query_invoice(number=proforma.number).kind == "D"
+
+    invoice = client.create_invoice(
+        invoice_request(proforma_number=proforma.number, order_number="SO-2", paid=True)
+    )
+    doc = client.query_invoice(number=invoice.number)
+    assert (doc.kind, doc.referenced_proforma) == ("SZ", proforma.number)
+    assert doc.paid_amount == doc.gross and doc.outstanding_amount == 0
+
+
+def test_create_delivery_note(client):
+    note = client.create_invoice(invoice_request(delivery_note=True, with_pdf=False))
+    assert note.pdf is None
+    assert client.query_invoice(number=note.number).kind == "SL"
+
+
+def test_storno(client):
+    original = client.create_invoice(invoice_request())
+    storno = client.reverse_invoice(StornoRequest(original.number, external_id="storno-1"))
+    assert storno.number != original.number
+    assert storno.gross == -original.gross
+    assert storno.pdf.startswith(b"%PDF")
+
+    doc = client.query_invoice(external_id="storno-1")
+    assert (doc.kind, doc.referenced_invoice, doc.number) == ("SS", original.number, storno.number)
+    assert client.query_invoice(number=original.number).cancelled is True
+
+
+def test_credit_entry(client):
+    invoice = client.create_invoice(invoice_request())
+    payment = PaymentRequest(TODAY, "átutalás", Decimal("1000.00"), "első részlet")
+    result = client.register_payment(CreditEntryRequest(invoice.number, [payment]))
+    assert result.outstanding == invoice.gross - Decimal("1000.00")
+
+    second = PaymentRequest(TODAY, "készpénz", Decimal("500"))
+    client.register_payment(CreditEntryRequest(invoice.number, [second]))
+    doc = client.query_invoice(number=invoice.number)
+    assert [(p.title, p.amount) for p in doc.payments] == [
+        ("átutalás", Decimal("1000.00")),
+        ("készpénz", Decimal("500")),
+    ]
+    assert doc.outstanding_amount == invoice.gross - Decimal("1500")
+
+    client.register_payment(CreditEntryRequest(invoice.number, [second], additive=False))
+    assert client.query_invoice(number=invoice.number).paid_amount == Decimal("500")
+
+
+def test_pdf_query(client):
+    invoice = client.create_invoice(invoice_request(external_id="ext-pdf-1", with_pdf=False))
+    assert client.get_pdf(number=invoice.number).startswith(b"%PDF")
+    assert client.get_pdf(external_id="ext-pdf-1").startswith(b"%PDF")
+    with pytest.raises(NotFoundError):
+        client.get_pdf(number="DEMO-1999-404")
+
+
+def test_delete_proforma(client):
+    by_number = client.create_invoice(invoice_request(proforma=True))
+    by_order = client.create_invoice(invoice_request(proforma=True, order_number="SO-DEL"))
+    client.delete_proforma(number=by_number.number)
+    client.delete_proforma(order_number="SO-DEL")
+    for number in (by_number.number, by_order.number):
+        with pytest.raises(NotFoundError):
+            client.query_invoice(number=number)
+    with pytest.raises(NotFoundError) as caught:
+        client.delete_proforma(number=by_number.number)
+    assert caught.value.code == 335
+
+
+def test_query_of_an_unknown_invoice(client):
+    with pytest.raises(NotFoundError) as caught:
+        client.query_invoice(external_id="never-issued")
+    assert caught.value.code == 7 and caught.value.message
+
+
+def test_taxpayer_query(client):
+    info = client.query_taxpayer("12345678-2-42")
+    assert info.valid is True
+    assert info.tax_number == "12345678-2-42"
+    assert "DEMO BOLT" in info.name.upper()
+    assert info.address.zip == "1052"
+    unknown = client.query_taxpayer("99999999")
+    assert (unknown.valid, unknown.name) == (False, None)
+
+
+def test_duplicate_order_number(client):
+    client.create_invoice(invoice_request(order_number="SO-DUP"))
+    different = invoice_request(
+        order_number="SO-DUP",
+        items=[InvoiceItemRequest("Más", Decimal("1"), "db", Decimal("1"), "27")],
+    )
+    with pytest.raises(DuplicateOrderNumberError):
+        client.create_invoice(different)
+
+
+def test_invalid_prefix_is_an_invalid_request(client):
+    with pytest.raises(InvalidRequestError) as caught:
+        client.create_invoice(invoice_request(prefix="NOPE"))
+    assert caught.value.code == 202
+
+
+def test_wrong_key_is_an_authentication_error(sandbox, caplog):
+    caplog.set_level(logging.DEBUG)
+    wrong = AgentClient("wrong-secret-key", base_url=sandbox.agent_url, backoff_seconds=0)
+    with pytest.raises(AuthenticationError) as caught:
+        wrong.query_invoice(number="DEMO-2026-1")
+    assert caught.value.code == 3
+    with pytest.raises(AuthenticationError):
+        wrong.create_invoice(invoice_request())
+    # The key shows up nowhere: not in the error, the client's repr or the logs.
+    assert "wrong-secret-key" not in str(caught.value) + repr(caught.value) + repr(wrong)
+    assert "wrong-secret-key" not in caplog.text
+    assert "action=" not in caplog.text and "xmlszamlaxml" in caplog.text
+
+
+def test_maintenance_is_retried_then_reported(sandbox):
+    fault(sandbox, "maintenance", times=10)
+    client = client_for(sandbox)
+    with pytest.raises(TemporarilyUnavailableError):
+        client.query_invoice(number="DEMO-2026-1")
+    assert len(sent(sandbox, QUERY)) == 5  # never more than 5 sends
+
+
+def test_maintenance_retries_respect_max_attempts(sandbox):
+    fault(sandbox, "maintenance", times=10)
+    with pytest.raises(TemporarilyUnavailableError):
+        client_for(sandbox, max_attempts=3).get_pdf(number="DEMO-2026-1")
+    assert len(sent(sandbox, PDF_QUERY)) == 3
+
+
+def test_a_query_succeeds_once_maintenance_is_over(sandbox, client):
+    invoice = client.create_invoice(invoice_request())
+    fault(sandbox, "maintenance", times=2)
+    fault(sandbox, "http_error", times=1, status=503)
+    assert client.query_invoice(number=invoice.number).number == invoice.number
+    assert [r["fault"] for r in sent(sandbox, QUERY)] == [
+        "maintenance",
+        "maintenance",
+        "http_error",
+        None,
+    ]
+
+
+def test_a_timed_out_query_is_retried(sandbox):
+    client = client_for(sandbox, read_timeout=0.3)
+    fault(sandbox, "latency", times=1, seconds=1.0)
+    assert client.query_taxpayer("12345678").valid is True
+    # The sandbox logs the slow request once its 1 s are over.
+    deadline = time.monotonic() + 5
+    while len(sent(sandbox, "action-szamla_agent_taxpayer")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [r["fault"] for r in sent(sandbox, "action-szamla_agent_taxpayer")] == [None, "latency"]
+
+
+def test_lost_reply_to_a_create_is_looked_up_not_resent(sandbox, client):
+    fault(sandbox, "drop_reply")
+    result = client.create_invoice(invoice_request(external_id="ext-drop-1", with_pdf=True))
+    assert result.number.startswith("DEMO-")
+    assert result.pdf.startswith(b"%PDF")  # from the lookup, which asked for the PDF
+
+    creates = sent(sandbox, CREATE)
+    assert len(creates) == 1 and creates[0]["fault"] == "drop_reply"
+    lookups = sent(sandbox, QUERY)
+    assert [r["external_id"] for r in lookups] == ["ext-drop-1"]
+    documents = [d for d in sandbox.state()["documents"] if d["external_id"] == "ext-drop-1"]
+    assert [d["number"] for d in documents] == [result.number]
+
+
+def test_unreadable_reply_to_a_create_is_looked_up_not_resent(sandbox, client):
+    fault(sandbox, "malformed")
+    result = client.create_invoice(invoice_request(external_id="ext-malformed-1"))
+    assert len(sent(sandbox, CREATE)) == 1
+    assert client.query_invoice(external_id="ext-malformed-1").number == result.number
+
+
+def test_create_is_resent_only_when_the_lookup_finds_nothing(sandbox, client):
+    # The 503 comes before the sandbox does any work: nothing was issued.
+    fault(sandbox, "http_error", times=1, status=503)
+    result = client.create_invoice(invoice_request(external_id="ext-503-1"))
+    assert [r["fault"] for r in sent(sandbox, CREATE)] == ["http_error", None]
+    assert [r["external_id"] for r in sent(sandbox, QUERY)] == ["ext-503-1"]
+    assert client.query_invoice(external_id="ext-503-1").number == result.number
+
+
+def test_lost_reply_without_external_id_is_an_unknown_outcome(sandbox, client):
+    fault(sandbox, "drop_reply")
+    with pytest.raises(OutcomeUnknownError):
+        client.create_invoice(invoice_request())
+    assert len(sent(sandbox, CREATE)) == 1
+    assert sent(sandbox, QUERY) == []
+
+
+def test_storno_and_credit_entry_are_never_resent(sandbox, client):
+    invoice = client.create_invoice(invoice_request())
+    fault(sandbox, "drop_reply")
+    with pytest.raises(OutcomeUnknownError):
+        client.register_payment(
+            CreditEntryRequest(invoice.number, [PaymentRequest(TODAY, "készpénz", Decimal(1))])
+        )
+    fault(sandbox, "drop_reply")
+    with pytest.raises(OutcomeUnknownError):
+        client.reverse_invoice(StornoRequest(invoice.number))
+    assert len(sent(sandbox, "action-szamla_agent_kifiz")) == 1
+    assert len(sent(sandbox, "action-szamla_agent_st")) == 1
+
+
+@pytest.mark.parametrize("kind", ["maintenance", "drop_reply", "http_error"])
+def test_no_request_goes_out_more_than_five_times(sandbox, kind):
+    fault(sandbox, kind, times=50)
+    client = client_for(sandbox)
+    with pytest.raises((TemporarilyUnavailableError, OutcomeUnknownError)):
+        client.create_invoice(invoice_request(external_id="ext-storm-1"))
+    with pytest.raises((TemporarilyUnavailableError, OutcomeUnknownError)):
+        client.get_pdf(number="DEMO-2026-1")
+    counts = sandbox.state()["request_counts"]["by_action"]
+    assert counts[CREATE] <= 5 and counts[QUERY] <= 5 and counts[PDF_QUERY] == 5
+
+
+def test_one_session_is_reused(sandbox, client):
+    client.query_taxpayer("12345678")
+    cookies_after_first = dict(client._session.cookies)
+    client.query_taxpayer("12345678")
+    assert dict(client._session.cookies) == cookies_after_first
+    if "JSESSIONID" not in cookies_after_first:
+        pytest.skip("the sandbox sets no JSESSIONID (see test_client_session.py)")
