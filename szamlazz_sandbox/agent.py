@@ -126,10 +126,10 @@ class Agent:
 
     # -- entry point -------------------------------------------------------------------
 
-    def handle(self, content_type: str, body: bytes) -> AgentReply:
+    def handle(self, content_type: str, body: bytes, session: str | None = None) -> AgentReply:
         entry = {"action": None, "agent_key": None, "external_id": None,
                  "order_number": None, "number": None, "outcome": "ok", "error_code": None,
-                 "fault": None}
+                 "fault": None, "session": session}
         fault = self.faults.take()
         if fault is not None:
             entry["fault"] = fault.kind

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import secrets
 import socket
 import urllib.parse
 from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .agent import Agent, AgentReply
@@ -105,9 +107,22 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._json(404, {"error": f"nothing at {method} {url.path}"})
 
+    def _session(self) -> tuple[str, bool]:
+        """The caller's JSESSIONID, or a new one (Számla Agent expects clients to keep it)."""
+        try:
+            cookie = SimpleCookie(self.headers.get("Cookie", "")).get("JSESSIONID")
+        except CookieError:
+            cookie = None
+        if cookie is not None and cookie.value:
+            return cookie.value, False
+        return secrets.token_hex(16).upper(), True
+
     def _agent(self, body: bytes) -> None:
+        session, is_new = self._session()
         reply: AgentReply = self.server.app.agent.handle(
-            self.headers.get("Content-Type", ""), body)
+            self.headers.get("Content-Type", ""), body, session)
+        if is_new:
+            reply.headers.append(("Set-Cookie", f"JSESSIONID={session}; Path=/szamla; HttpOnly"))
         if reply.drop:
             # The work is done but the caller never hears about it.
             self.close_connection = True

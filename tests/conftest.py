@@ -108,13 +108,19 @@ class ReceivedPost:
     body: bytes
 
 
+VALID_ACKNOWLEDGEMENT = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                         b'<szamlavalasz xmlns="' + SZAMLAVALASZ_NS.encode() + b'"/>')
+
+
 class PushReceiver:
-    """A tiny HTTP server collecting posts; answers a valid `szamlavalasz` (push) or an
-    empty 200 (IPN), or `fail_status` while that is set."""
+    """A tiny HTTP server collecting posts (pushes and IPNs alike). It answers HTTP 200 with
+    a valid `szamlavalasz`; set `fail_status` (e.g. 500) to fail every post, or `answer` to
+    other bytes (e.g. b"OK") to acknowledge with an unusable body."""
 
     def __init__(self):
         self.posts: list[ReceivedPost] = []
         self.fail_status: int | None = None
+        self.answer: bytes = VALID_ACKNOWLEDGEMENT
         self._lock = threading.Lock()
         receiver = self
 
@@ -126,9 +132,7 @@ class PushReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with receiver._lock:
                     receiver.posts.append(ReceivedPost(self.path, dict(self.headers), body))
-                    status = receiver.fail_status
-                answer = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-                          b'<szamlavalasz xmlns="' + SZAMLAVALASZ_NS.encode() + b'"/>')
+                    status, answer = receiver.fail_status, receiver.answer
                 self.send_response(status or 200)
                 self.send_header("Content-Type", "application/xml")
                 self.send_header("Content-Length", str(len(answer)))
