@@ -327,10 +327,12 @@ def test_no_request_goes_out_more_than_five_times(sandbox, kind):
     assert counts[CREATE] <= 5 and counts[QUERY] <= 5 and counts[PDF_QUERY] == 5
 
 
-def test_one_session_is_reused(sandbox, client):
+def test_jsessionid_is_reused(sandbox, client):
     client.query_taxpayer("12345678")
-    cookies_after_first = dict(client._session.cookies)
+    with pytest.raises(NotFoundError):
+        client.query_invoice(external_id="nothing-here")
     client.query_taxpayer("12345678")
-    assert dict(client._session.cookies) == cookies_after_first
-    if "JSESSIONID" not in cookies_after_first:
-        pytest.skip("the sandbox sets no JSESSIONID (see test_client_session.py)")
+    sessions = [r["session"] for r in sandbox.state()["requests"]]
+    assert len(sessions) == 3
+    assert len(set(sessions)) == 1 and sessions[0]
+    assert client._session.cookies.get("JSESSIONID") == sessions[0]
