@@ -20,6 +20,12 @@
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/product_product_views.xml",
+        "data/ir_cron_data.xml",
+        "views/szamlazz_invoice_views.xml",
+        "views/szamlazz_account_import_views.xml",
+        "views/res_partner_szamlazz_documents_views.xml",
+        "views/product_template_szamlazz_documents_views.xml",
+        "views/stock_picking_szamlazz_documents_views.xml",
     ],
     "demo": [
         "demo/szamlazz_demo.xml",

@@ -4,3 +4,13 @@ from . import res_partner
 from . import product_template
 from . import product_product
 from . import res_config_settings
+from . import szamlazz_buyer_matcher
+from . import szamlazz_invoice
+from . import szamlazz_invoice_line
+from . import szamlazz_invoice_payment
+from . import szamlazz_invoice_stock
+from . import szamlazz_account_import
+from . import stock_move
+from . import res_partner_szamlazz_documents
+from . import product_template_szamlazz_documents
+from . import stock_picking_szamlazz_documents

@@ -1,0 +1,74 @@
+"""Where Számlázz.hu calls Odoo: the data-connection push and the IPN.
+
+Both answer fast: a push is stored and acknowledged, an IPN only flags a re-query; the
+scheduled action does the work.
+"""
+
+import logging
+
+from werkzeug.exceptions import BadRequest, Forbidden, ServiceUnavailable
+
+from odoo import http
+from odoo.http import request
+
+from ..models.szamlazz_invoice import IntakeConflictError
+from ..szamlazz_agent import build_push_acknowledgement, errors
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_PUSH_MAX_BYTES = 5 * 1024 * 1024
+
+
+class SzamlazzPushController(http.Controller):
+
+    def _push_max_bytes(self):
+        """Knob ``innonest_szamlazz.push_max_bytes`` (default 5 MB = 5242880): the largest
+        push body accepted; a document with its PDF is well below it."""
+        value = request.env["ir.config_parameter"].sudo().get_param("innonest_szamlazz.push_max_bytes")
+        return int(value) if value and value.strip().isdigit() and int(value) > 0 else DEFAULT_PUSH_MAX_BYTES
+
+    @http.route("/szamlazz/push", type="http", auth="public", methods=["POST"], csrf=False,
+                save_session=False)
+    def szamlazz_push(self, **_kwargs):
+        """One `szamla` document per request, ``X-Szamlazzhu-Key`` names the account.
+
+        200 + `szamlavalasz`: stored (or a replay, acknowledged again). 403: unknown key.
+        400: not an acceptable `szamla` document (malformed, DOCTYPE/entities, not a
+        `szamla`) or larger than the knob allows.
+        503: the same document is being stored right now; Számlázz.hu retries.
+        """
+        account = request.env["szamlazz.account"].sudo()._find_by_push_key(
+            request.httprequest.headers.get("X-Szamlazzhu-Key") or "")
+        if not account:
+            _logger.warning("Számlázz.hu push refused: unknown key (from %s)",
+                            request.httprequest.remote_addr)
+            raise Forbidden("Unknown or missing X-Szamlazzhu-Key.")
+        limit = self._push_max_bytes()
+        if (request.httprequest.content_length or 0) > limit:
+            raise BadRequest("The document is larger than %d bytes." % limit)
+        body = request.httprequest.get_data(cache=False)
+        if len(body) > limit:
+            raise BadRequest("The document is larger than %d bytes." % limit)
+        try:
+            invoice, document = request.env["szamlazz.invoice"].sudo()._store_document(
+                account, body, "push")
+        except errors.SzamlazzError as error:
+            _logger.warning("Számlázz.hu push refused for account %s: %s", account.id, error.message)
+            raise BadRequest("Not an acceptable szamla document: %s" % error.message) from None
+        except IntakeConflictError:
+            raise ServiceUnavailable("The document is being stored by another request; retry.") from None
+        if account.document_intake != "push":
+            account.document_intake = "push"
+        return request.make_response(build_push_acknowledgement(document), headers=[
+            ("Content-Type", "application/xml; charset=UTF-8")])
+
+    @http.route("/szamlazz/ipn/<int:account_id>", type="http", auth="public", methods=["POST"],
+                csrf=False, save_session=False)
+    def szamlazz_ipn(self, account_id, **form):
+        """Számlázz.hu's payment notification. Anyone can post this form, so nothing in it
+        is believed: it only asks the scheduled action to re-query the named documents."""
+        account = request.env["szamlazz.account"].sudo().browse(account_id).exists()
+        if not account:
+            raise Forbidden("Unknown account.")
+        request.env["szamlazz.invoice"].sudo()._schedule_requery_from_ipn(account, form)
+        return request.make_response("OK", headers=[("Content-Type", "text/plain")])

@@ -1,0 +1,191 @@
+"""Bringing a connected account's documents into the inbox: pull, re-query, "Import now"."""
+
+import logging
+
+from odoo import _, api, fields, models
+
+from ..szamlazz_agent import errors
+from .szamlazz_invoice import IntakeConflictError
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_PULL_LIMIT = 100
+DEFAULT_REQUERY_LIMIT = 50
+# pg_try_advisory_xact_lock(key1, key2): key1 tells our locks apart from other modules'.
+_PULL_LOCK_NAMESPACE = 724001
+
+
+def _positive_int_param(env, key, default):
+    value = env["ir.config_parameter"].sudo().get_param(key)
+    return int(value) if value and value.strip().isdigit() and int(value) > 0 else default
+
+
+class SzamlazzAccount(models.Model):
+    _inherit = "szamlazz.account"
+
+    document_intake = fields.Selection([
+        ("pull", "Agent queries (pull)"),
+        ("push", "Data connection (push)"),
+    ], default="pull", required=True,
+        help="Pull: Odoo asks Számlázz.hu for each new webshop invoice number. "
+             "Push: Számlázz.hu sends every document to Odoo (registered data connection); "
+             "the first push received switches the account to it.")
+    import_last_run = fields.Datetime("Last import", readonly=True)
+    import_last_error = fields.Text("Last import problem", readonly=True)
+    szamlazz_invoice_ids = fields.One2many("szamlazz.invoice", "account_id", string="Documents")
+    szamlazz_invoice_count = fields.Integer(compute="_compute_szamlazz_invoice_count")
+
+    def _compute_szamlazz_invoice_count(self):
+        counts = dict(self.env["szamlazz.invoice"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]))
+        for account in self:
+            account.szamlazz_invoice_count = counts.get(account, 0)
+
+    # -- pull ------------------------------------------------------------------------------
+
+    @api.model
+    def _pull_limit(self):
+        """Knob ``innonest_szamlazz.pull_max_documents`` (default 100): new documents one
+        run asks Számlázz.hu for, per account."""
+        return _positive_int_param(self.env, "innonest_szamlazz.pull_max_documents",
+                                   DEFAULT_PULL_LIMIT)
+
+    def _pull_new_documents(self):
+        """Walk each webshop prefix's numbers forward from the last imported one
+        (``PREFIX-YYYY-N``) until Számlázz.hu answers "not found". Returns ``(pulled,
+        more_waiting)``; problems are recorded on the account, never raised."""
+        pulled, more_waiting = 0, False
+        Invoice = self.env["szamlazz.invoice"].sudo()
+        for account in self.sudo().filtered(lambda a: a.document_intake == "pull" and a.state == "connected"):
+            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                                [_PULL_LOCK_NAMESPACE, account.id])
+            if not self.env.cr.fetchone()[0]:
+                continue  # another worker is pulling this account right now
+            budget = self._pull_limit()
+            problem = False
+            try:
+                client = account._get_client()
+                webshop_prefixes = account.prefix_ids.filtered(
+                    lambda p: p.is_webshop and p.document_kind == "invoice")
+                for prefix in webshop_prefixes:
+                    for year, sequence in account._pull_start_points(prefix.name):
+                        while budget > 0:
+                            number = "%s-%s-%s" % (prefix.name, year, sequence)
+                            try:
+                                document = client.query_invoice(number=number, with_pdf=False)
+                            except errors.NotFoundError:
+                                break
+                            try:
+                                Invoice._store_document(account, document.raw, "pull")
+                            except IntakeConflictError:
+                                break  # a push is storing it right now; it is not lost
+                            budget -= 1
+                            pulled += 1
+                            sequence += 1
+                        else:
+                            more_waiting = True
+            except errors.SzamlazzError as error:
+                problem = _("Számlázz.hu could not be asked for new documents: %s", error.message)
+            account.write({"import_last_run": fields.Datetime.now(),
+                           "import_last_error": problem})
+        return pulled, more_waiting
+
+    def _pull_start_points(self, prefix):
+        """``[(year, first sequence to ask for)]``: the previous year's series is finished
+        before the current year's, which starts at 1."""
+        self.ensure_one()
+        this_year = fields.Date.context_today(self).year
+        Invoice = self.env["szamlazz.invoice"].sudo()
+        scope = [("account_id", "=", self.id), ("number_prefix", "=", prefix),
+                 ("number_year", "!=", 0), ("kind", "not in", ("D", "SL"))]
+        last = Invoice.search(scope, order="number_year desc, number_sequence desc", limit=1)
+        if not last:
+            return [(this_year, 1)]
+        if last.number_year < this_year:
+            return [(last.number_year, last.number_sequence + 1), (this_year, 1)]
+        return [(this_year, last.number_sequence + 1)]
+
+    # -- re-query --------------------------------------------------------------------------
+
+    @api.model
+    def _requery_limit(self):
+        """Knob ``innonest_szamlazz.requery_batch_size`` (default 50): documents re-queried
+        (IPN, payment refresh) per run."""
+        return _positive_int_param(self.env, "innonest_szamlazz.requery_batch_size",
+                                   DEFAULT_REQUERY_LIMIT)
+
+    @api.model
+    def _requery_flagged_documents(self):
+        """Ask Számlázz.hu for the current version of documents flagged for it; the answer
+        goes through the inbox like any other arrival. Returns how many were asked."""
+        Invoice = self.env["szamlazz.invoice"].sudo()
+        Invoice.flush_model(["requery_requested"])
+        self.env.cr.execute("""
+            SELECT id FROM szamlazz_invoice WHERE requery_requested
+             ORDER BY last_query_date NULLS FIRST, id LIMIT %s FOR UPDATE SKIP LOCKED
+        """, [self._requery_limit()])
+        flagged = Invoice.browse([row[0] for row in self.env.cr.fetchall()])
+        unreachable = self.browse()
+        for invoice in flagged:
+            account = invoice.account_id
+            if account in unreachable:
+                continue
+            try:
+                document = account._get_client().query_invoice(number=invoice.number,
+                                                                 with_pdf=False)
+            except errors.NotFoundError:
+                invoice.write({"requery_requested": False,
+                               "last_query_date": fields.Datetime.now()})
+                invoice.message_post(body=_(
+                    "Számlázz.hu no longer has this document (a paid proforma becomes an "
+                    "invoice, a deleted one disappears)."))
+                continue
+            except errors.SzamlazzError as error:
+                # Stays flagged: the next run asks again.
+                unreachable |= account
+                account.import_last_error = _("Re-query of %(number)s failed: %(error)s",
+                                              number=invoice.number, error=error.message)
+                continue
+            invoice.write({"requery_requested": False, "last_query_date": fields.Datetime.now()})
+            Invoice._store_document(account, document.raw, "requery")
+        return len(flagged)
+
+    # -- on demand -------------------------------------------------------------------------
+
+    def import_documents(self):
+        """Public (XML-RPC): one bounded import pass for these accounts (all when empty):
+        re-query flagged documents, pull new ones, process one batch of the inbox. What is
+        left is handed to the scheduled action. Returns ``{processed, remaining}``."""
+        accounts = self.sudo() or self.sudo().search([])
+        requeried = self._requery_flagged_documents()
+        pulled, more_waiting = accounts._pull_new_documents()
+        processed, remaining = self.env["szamlazz.invoice"]._process_inbox_batch()
+        remaining += self.env["szamlazz.invoice"].sudo().search_count([("requery_requested", "=", True)])
+        if remaining or more_waiting:
+            self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+        return {"requeried": requeried, "pulled": pulled, "processed": processed,
+                "remaining": remaining + (1 if more_waiting else 0)}
+
+    def action_import_now(self):
+        return self._action_import_now_notification()
+
+    def _action_import_now_notification(self):
+        result = self.import_documents()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Számlázz.hu import"),
+                "message": _("%(processed)s document(s) processed, %(remaining)s left for the "
+                             "scheduled action.", **result),
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_szamlazz_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "innonest_szamlazz.szamlazz_invoice_action")
+        action["domain"] = [("account_id", "=", self.id)]
+        return action

@@ -1,0 +1,546 @@
+"""The mirror of a Számlázz.hu document, which is also its inbox row.
+
+Why no separate exchange record: a Számlázz.hu document is identified by its number, and
+after it is issued only its payments and its storno flag change. Every arrival (push,
+pull, re-query) is therefore written onto the one row for (company, number) *before* it is
+processed: the raw XML is kept as it came, the state goes back to ``received`` and the
+scheduled action brings the mirror, the partner and the stock up to date. A replay (the
+same bytes again) changes nothing. A body that is not a `szamla` document is refused at
+the door (HTTP 400) so Számlázz.hu keeps it and nothing is half-stored.
+"""
+
+import base64
+import hashlib
+import logging
+import re
+import threading
+
+import psycopg2
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
+
+from ..szamlazz_agent import errors, parse_szamla_document
+
+_logger = logging.getLogger(__name__)
+
+DOCUMENT_KINDS = [
+    ("SZ", "Invoice"),
+    ("D", "Proforma"),
+    ("ES", "Prepayment invoice"),
+    ("VS", "Final invoice"),
+    ("HS", "Corrective invoice"),
+    ("SS", "Storno invoice"),
+    ("JS", "JS document"),
+    ("SL", "Delivery note"),
+]
+# Documents that ask the buyer for money; the others have no payment state.
+PAYABLE_KINDS = ("SZ", "D", "ES", "VS", "HS", "JS")
+# "PREFIX-YYYY-N"; proformas and delivery notes carry their series in front ("D-WEB-2026-1").
+_NUMBER = re.compile(r"^(?:(?:D|SL)-)?(?P<prefix>.+)-(?P<year>\d{4})-(?P<sequence>\d+)$")
+
+DEFAULT_BATCH_SIZE = 50
+
+
+def number_parts(number):
+    """``(prefix, year, sequence)`` of a document number, or ``(False, 0, 0)``."""
+    match = _NUMBER.match(number or "")
+    if not match:
+        return False, 0, 0
+    return match["prefix"], int(match["year"]), int(match["sequence"])
+
+
+class IntakeConflictError(Exception):
+    """Another transaction is storing the same document right now; the sender retries."""
+
+
+class SzamlazzInvoice(models.Model):
+    _name = "szamlazz.invoice"
+    _description = "Számlázz.hu document"
+    _inherit = ["mail.thread"]
+    _order = "issue_date desc, id desc"
+    _rec_name = "number"
+    _check_company_auto = True
+
+    number = fields.Char(required=True, readonly=True, index=True, tracking=True)
+    account_id = fields.Many2one("szamlazz.account", required=True, readonly=True,
+                                 ondelete="restrict", index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    source = fields.Selection([
+        ("push", "Data connection (push)"),
+        ("pull", "Agent query (new document)"),
+        ("requery", "Agent query (refresh)"),
+    ], readonly=True, help="How the latest version of the document arrived.")
+    received_date = fields.Datetime(readonly=True, help="When the latest version arrived.")
+    raw_xml = fields.Binary("Raw XML", attachment=True, readonly=True,
+                            help="The `szamla` document exactly as Számlázz.hu sent it.")
+    raw_xml_sha256 = fields.Char(readonly=True, index=True)
+    state = fields.Selection([
+        ("received", "Received"),
+        ("done", "Done"),
+        ("needs_attention", "Needs attention"),
+        ("error", "Error"),
+    ], default="received", required=True, readonly=True, index=True, tracking=True)
+    state_reason = fields.Text("Reason", readonly=True)
+    requery_requested = fields.Boolean(
+        readonly=True, index=True,
+        help="Set by an IPN or the payment refresh: ask Számlázz.hu for the current version.")
+    last_query_date = fields.Datetime(readonly=True)
+
+    internal_id = fields.Integer("Számlázz.hu id", readonly=True)
+    kind = fields.Selection(DOCUMENT_KINDS, readonly=True, index=True)
+    number_prefix = fields.Char("Prefix", readonly=True, index=True)
+    number_year = fields.Integer("Year of numbering", readonly=True)
+    number_sequence = fields.Integer("Sequence", readonly=True)
+    issue_date = fields.Date(readonly=True)
+    fulfillment_date = fields.Date(readonly=True)
+    due_date = fields.Date(readonly=True)
+    payment_method = fields.Char(readonly=True)
+    currency_code = fields.Char("Currency code", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_net = fields.Monetary("Net", readonly=True)
+    amount_vat = fields.Monetary("VAT", readonly=True)
+    amount_gross = fields.Monetary("Gross", readonly=True)
+    amount_paid = fields.Monetary("Paid", compute="_compute_amounts", store=True, tracking=True)
+    amount_residual = fields.Monetary("Outstanding", compute="_compute_amounts", store=True)
+    payment_state = fields.Selection([
+        ("paid", "Paid"),
+        ("partial", "Partially paid"),
+        ("not_paid", "Not paid"),
+        ("overdue", "Overdue"),
+    ], compute="_compute_payment_state", search="_search_payment_state")
+    order_number = fields.Char(readonly=True, index=True)
+    email = fields.Char(readonly=True, help="The address the document itself was sent to.")
+    note = fields.Text(readonly=True)
+    is_test = fields.Boolean("Test document", readonly=True)
+    cancelled = fields.Boolean("Cancelled (storno)", readonly=True, tracking=True)
+
+    referenced_number = fields.Char("Referenced invoice number", readonly=True, index=True)
+    referenced_invoice_id = fields.Many2one("szamlazz.invoice", "Referenced invoice", readonly=True,
+                                            check_company=True)
+    proforma_number = fields.Char("Proforma number", readonly=True, index=True)
+    proforma_id = fields.Many2one("szamlazz.invoice", "Proforma", readonly=True, check_company=True)
+    final_invoice_id = fields.Many2one("szamlazz.invoice", "Final invoice", readonly=True,
+                                       check_company=True)
+
+    partner_id = fields.Many2one("res.partner", "Buyer", readonly=True, index=True, tracking=True)
+    buyer_name = fields.Char(readonly=True)
+    buyer_identifier = fields.Char(readonly=True)
+    buyer_tax_number = fields.Char(readonly=True)
+    buyer_eu_tax_number = fields.Char(readonly=True)
+    buyer_zip = fields.Char(readonly=True)
+    buyer_city = fields.Char(readonly=True)
+    buyer_street = fields.Char(readonly=True)
+    buyer_country = fields.Char(readonly=True)
+    buyer_email = fields.Char(readonly=True)
+    buyer_private_person = fields.Boolean(readonly=True)
+
+    line_ids = fields.One2many("szamlazz.invoice.line", "invoice_id", readonly=True)
+    payment_ids = fields.One2many("szamlazz.invoice.payment", "invoice_id", readonly=True)
+    pdf_attachment_id = fields.Many2one("ir.attachment", "PDF", readonly=True)
+    picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True)
+    picking_count = fields.Integer(compute="_compute_picking_count")
+
+    _sql_constraints = [
+        ("number_company_uniq", "unique(company_id, number)",
+         "A Számlázz.hu document number can only exist once per company."),
+    ]
+
+    @api.depends("amount_gross", "payment_ids.amount")
+    def _compute_amounts(self):
+        for invoice in self:
+            invoice.amount_paid = sum(invoice.payment_ids.mapped("amount"))
+            invoice.amount_residual = invoice.amount_gross - invoice.amount_paid
+
+    @api.depends("kind", "cancelled", "issue_date", "amount_paid", "amount_residual", "due_date")
+    def _compute_payment_state(self):
+        today = fields.Date.context_today(self)
+        for invoice in self:
+            rounding = invoice.currency_id.rounding or 0.01
+            if invoice.kind not in PAYABLE_KINDS or invoice.cancelled or not invoice.issue_date:
+                invoice.payment_state = False
+            elif float_compare(invoice.amount_residual, 0.0, precision_rounding=rounding) <= 0:
+                invoice.payment_state = "paid"
+            elif invoice.due_date and invoice.due_date < today:
+                invoice.payment_state = "overdue"
+            elif not float_is_zero(invoice.amount_paid, precision_rounding=rounding):
+                invoice.payment_state = "partial"
+            else:
+                invoice.payment_state = "not_paid"
+
+    def _search_payment_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(_("Payment state can only be searched by value."))
+        values = [value] if isinstance(value, str) or value is False else list(value)
+        today = fields.Date.context_today(self)
+        payable = [("kind", "in", PAYABLE_KINDS), ("cancelled", "=", False),
+                   ("issue_date", "!=", False)]
+        unpaid = payable + [("amount_residual", ">", 0)]
+        per_state = {
+            "paid": payable + [("amount_residual", "<=", 0)],
+            "overdue": unpaid + [("due_date", "<", today)],
+            "partial": unpaid + [("amount_paid", "!=", 0), "|", ("due_date", "=", False),
+                                 ("due_date", ">=", today)],
+            "not_paid": unpaid + [("amount_paid", "=", 0), "|", ("due_date", "=", False),
+                                  ("due_date", ">=", today)],
+        }
+        ids = set()
+        for state in values:
+            if state in per_state:
+                ids.update(self.search(per_state[state]).ids)
+        if False in values:
+            ids.update(self.search(["|", "|", ("kind", "not in", PAYABLE_KINDS),
+                                    ("cancelled", "=", True), ("issue_date", "=", False)]).ids)
+        return [("id", "in" if operator in ("=", "in") else "not in", list(ids))]
+
+    def _compute_picking_count(self):
+        for invoice in self:
+            invoice.picking_count = len(invoice.picking_ids)
+
+    # -- intake ----------------------------------------------------------------------------
+
+    @api.model
+    def _store_document(self, account, xml_bytes, source):
+        """Store one `szamla` document of ``account`` before anything else happens to it.
+
+        Returns ``(invoice, document)``. A replay (byte-identical) changes nothing; a new
+        version of a known document replaces the stored one and is processed again; the
+        content (unknown products, odd buyers) is judged later by :meth:`_process`, never
+        here. Raises a :class:`~..szamlazz_agent.errors.SzamlazzError` when the bytes are
+        not a `szamla` document, and :class:`IntakeConflictError` when another transaction
+        is storing the same new document at this very moment.
+        """
+        document = parse_szamla_document(xml_bytes)
+        digest = hashlib.sha256(xml_bytes).hexdigest()
+        invoice = self.sudo().search([("company_id", "=", account.company_id.id),
+                                      ("number", "=", document.number)], limit=1)
+        if invoice and invoice.raw_xml_sha256 == digest:
+            return invoice, document
+        prefix, year, sequence = number_parts(document.number)
+        values = {
+            "source": source,
+            "received_date": fields.Datetime.now(),
+            "raw_xml": base64.b64encode(xml_bytes),
+            "raw_xml_sha256": digest,
+            "state": "received",
+            "state_reason": False,
+            "kind": document.kind if document.kind in dict(DOCUMENT_KINDS) else False,
+            "internal_id": document.internal_id,
+            "order_number": document.order_number,
+            "referenced_number": document.referenced_invoice,
+            "proforma_number": document.referenced_proforma,
+        }
+        if invoice:
+            invoice.write(values)
+            invoice.message_post(body=_("A new version of this document arrived (%(source)s).",
+                                        source=dict(self._fields["source"].selection)[source]))
+        else:
+            values.update({
+                "number": document.number,
+                "account_id": account.id,
+                "company_id": account.company_id.id,
+                "number_prefix": prefix,
+                "number_year": year,
+                "number_sequence": sequence,
+            })
+            try:
+                with self.env.cr.savepoint():
+                    invoice = self.sudo().create(values)
+            except psycopg2.errors.UniqueViolation:
+                raise IntakeConflictError(document.number) from None
+        self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+        return invoice, document
+
+    # -- processing ------------------------------------------------------------------------
+
+    @api.model
+    def _batch_size(self):
+        """Knob ``innonest_szamlazz.import_batch_size`` (default 50): documents processed per
+        batch; the scheduled action commits after each batch."""
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            "innonest_szamlazz.import_batch_size")
+        return int(value) if value and value.isdigit() and int(value) > 0 else DEFAULT_BATCH_SIZE
+
+    @api.model
+    def _lock_received_batch(self, limit):
+        """Up to ``limit`` received documents, locked for this transaction; rows another
+        worker holds are skipped, so two workers never process the same document."""
+        self.env["szamlazz.invoice"].flush_model(["state", "kind"])
+        self.env.cr.execute("""
+            SELECT id FROM szamlazz_invoice
+             WHERE state = 'received'
+             ORDER BY kind IN ('SS', 'HS'), id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+        """, [limit])
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _process(self):
+        """Bring mirrors, buyers and stock up to date for the documents in ``self``.
+
+        One savepoint per document: a failure is recorded on that document (state error,
+        reason in the chatter) and never raised, so the scheduled action keeps running.
+        """
+        documents = self.sudo().sorted(lambda invoice: (invoice.kind in ("SS", "HS"), invoice.id))
+        parsed = {}
+        for invoice in documents:
+            try:
+                parsed[invoice.id] = parse_szamla_document(base64.b64decode(invoice.raw_xml or b""))
+            except errors.SzamlazzError as error:
+                invoice._set_state("error", _("The stored XML cannot be read: %s", error.message))
+        lookups = self._batch_lookups(documents.filtered(lambda inv: inv.id in parsed), parsed)
+        for invoice in documents.filtered(lambda inv: inv.id in parsed):
+            invoice = invoice.with_company(invoice.company_id)
+            try:
+                with self.env.cr.savepoint():
+                    invoice._process_document(parsed[invoice.id], lookups)
+            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+                # Another worker is changing a document this one depends on: try next run.
+                _logger.info("Számlázz.hu document %s postponed by a concurrent update", invoice.number)
+            except (UserError, errors.SzamlazzError) as error:
+                invoice._set_state("error", str(error.args[0] if isinstance(error, UserError)
+                                                 else error.message))
+            except Exception as error:  # noqa: BLE001 - recorded on the document, see docstring
+                _logger.exception("Processing Számlázz.hu document %s failed", invoice.number)
+                invoice._set_state("error", _("Unexpected error: %s", error))
+
+    def _batch_lookups(self, documents, parsed):
+        """The partners and products a whole batch needs, looked up once."""
+        lookups = {"partners": {}, "products": {}}
+        by_company = {}
+        for invoice in documents:
+            by_company.setdefault(invoice.company_id, self.browse())
+            by_company[invoice.company_id] |= invoice
+        for company, invoices in by_company.items():
+            unmatched = invoices.filtered(lambda inv: not inv.partner_id)
+            buyers = [parsed[inv.id].buyer for inv in unmatched]
+            matches = self.env["szamlazz.buyer.matcher"]._match_buyers(company, buyers)
+            for index, match in matches.items():
+                lookups["partners"][unmatched[index].id] = match
+            identifiers = {item.identifier.strip() for inv in invoices for item in parsed[inv.id].items
+                           if item.identifier and item.identifier.strip()}
+            lookups["products"][company.id] = self._find_products(company, identifiers)
+        return lookups
+
+    def _process_document(self, document, lookups):
+        self.ensure_one()
+        self.account_id._learn_from_document(document)
+        self._update_mirror(document)
+        self._link_references(document)
+        self._assign_partner(document, lookups["partners"].get(self.id))
+        problems = self._apply_stock(lookups["products"].get(self.company_id.id, {}))
+        if problems:
+            self._set_state("needs_attention", "\n".join(problems))
+        else:
+            self._set_state("done", False)
+        # Documents that waited for this one (a storno of it, a correction) can go now.
+        self.search([("company_id", "=", self.company_id.id),
+                     ("referenced_number", "=", self.number),
+                     ("state", "=", "needs_attention")]).write({"state": "received"})
+
+    def _update_mirror(self, document):
+        currency = self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "=", document.currency)], limit=1)
+        buyer = document.buyer
+        address = buyer.address
+        values = {
+            "kind": document.kind if document.kind in dict(DOCUMENT_KINDS) else False,
+            "internal_id": document.internal_id,
+            "issue_date": document.issue_date,
+            "fulfillment_date": document.fulfillment_date,
+            "due_date": document.due_date,
+            "payment_method": document.payment_method,
+            "currency_code": document.currency,
+            "currency_id": currency.id,
+            "amount_net": float(document.net),
+            "amount_vat": float(document.vat),
+            "amount_gross": float(document.gross),
+            "order_number": document.order_number,
+            "email": document.email,
+            "note": document.note,
+            "is_test": document.test,
+            "cancelled": document.cancelled or self.cancelled,
+            "referenced_number": document.referenced_invoice,
+            "proforma_number": document.referenced_proforma,
+            "buyer_name": buyer.name,
+            "buyer_identifier": buyer.identifier,
+            "buyer_tax_number": buyer.tax_number,
+            "buyer_eu_tax_number": buyer.eu_tax_number,
+            "buyer_zip": address.zip if address else False,
+            "buyer_city": address.city if address else False,
+            "buyer_street": address.street if address else False,
+            "buyer_country": address.country if address else False,
+            "buyer_email": buyer.email,
+            "buyer_private_person": buyer.private_person,
+            # Payments are replaced as a whole: Számlázz.hu sends the complete list each time.
+            "payment_ids": [Command.clear()] + [Command.create({
+                "date": payment.date,
+                "title": payment.title,
+                "amount": float(payment.amount),
+                "note": payment.note,
+                "bank_transaction_id": payment.bank_transaction_id and str(payment.bank_transaction_id),
+            }) for payment in document.payments],
+        }
+        if not self.line_ids:
+            # Items never change once a document is issued; the lines keep their stock moves.
+            values["line_ids"] = [Command.create({
+                "sequence": item.ordering or index,
+                "name": item.name,
+                "identifier": (item.identifier or "").strip() or False,
+                "quantity": float(item.quantity),
+                "unit": item.unit,
+                "net_unit_price": float(item.net_unit_price),
+                "vat_rate": item.vat_type or "%s" % item.vat_rate.normalize(),
+                "amount_net": float(item.net),
+                "amount_vat": float(item.vat),
+                "amount_gross": float(item.gross),
+            }) for index, item in enumerate(document.items, start=1)]
+        self.write(values)
+        if document.pdf:
+            self._store_pdf(document.pdf)
+
+    def _store_pdf(self, pdf_bytes):
+        values = {"datas": base64.b64encode(pdf_bytes), "mimetype": "application/pdf"}
+        if self.pdf_attachment_id:
+            self.pdf_attachment_id.write(values)
+        else:
+            self.pdf_attachment_id = self.env["ir.attachment"].create(dict(
+                values, name="%s.pdf" % self.number, res_model=self._name, res_id=self.id))
+
+    def _link_references(self, document):
+        related = self.search([("company_id", "=", self.company_id.id), ("number", "in", [
+            number for number in (document.referenced_invoice, document.referenced_proforma) if number
+        ])]) if (document.referenced_invoice or document.referenced_proforma) else self.browse()
+        by_number = {invoice.number: invoice for invoice in related}
+        referenced = by_number.get(document.referenced_invoice, self.browse())
+        proforma = by_number.get(document.referenced_proforma, self.browse())
+        self.write({"referenced_invoice_id": referenced.id, "proforma_id": proforma.id})
+        if proforma and proforma.final_invoice_id != self:
+            proforma.final_invoice_id = self
+            proforma.message_post(body=_("Settled by the final invoice %s.", self.number))
+        if self.kind == "SS" and referenced and not referenced.cancelled:
+            referenced.cancelled = True
+
+    def _assign_partner(self, document, match):
+        """Match the buyer once; a matched partner keeps its data, differences are logged."""
+        if self.partner_id:
+            return
+        matcher = self.env["szamlazz.buyer.matcher"]
+        if not match:
+            # The batch look-up may predate a partner created earlier in the same batch.
+            match = matcher._match_buyers(self.company_id, [document.buyer]).get(0)
+        if match:
+            partner, rule = match
+            self.partner_id = partner
+            rule_labels = {
+                "identifier": _("buyer identifier"),
+                "tax_number": _("Hungarian tax number"),
+                "eu_vat": _("EU VAT number"),
+                "name_address": _("name and address"),
+            }
+            lines = [_("Buyer matched to %(partner)s by %(rule)s.",
+                       partner=partner.display_name, rule=rule_labels[rule])]
+            lines += [_("%(label)s differs: %(odoo)s in Odoo, %(document)s on the document "
+                        "(Odoo left unchanged).", label=label, odoo=ours or "-", document=theirs)
+                      for label, ours, theirs in matcher._differences(partner, document.buyer)]
+            self.message_post(body="\n".join(lines))
+        else:
+            self.partner_id = self.env["res.partner"].sudo().create(
+                matcher._partner_values(document.buyer))
+            self.message_post(body=_("No partner matched the buyer; %s was created.",
+                                     self.partner_id.display_name))
+
+    def _set_state(self, state, reason):
+        """Record an outcome; a person reads the reason on the form and in the chatter."""
+        changed = (state, reason or False) != (self.state, self.state_reason or False)
+        self.write({"state": state, "state_reason": reason or False})
+        if changed and reason and state in ("needs_attention", "error"):
+            self.message_post(body=reason)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_reprocess(self):
+        """Run a document through processing again (after fixing a product code, a partner,
+        a warehouse). Stock already moved for a line is never moved again."""
+        documents = self.sudo().filtered(lambda inv: inv.raw_xml)
+        documents.write({"state": "received", "state_reason": False})
+        documents._process()
+        return True
+
+    @api.model
+    def action_import_now(self):
+        """The "Import now" button of the document list."""
+        return self.env["szamlazz.account"].search([])._action_import_now_notification()
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("id", "in", self.picking_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # -- scheduled actions -----------------------------------------------------------------
+
+    @api.model
+    def _auto_commit(self):
+        """Commit between batches, except under tests (they run in one transaction)."""
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()
+
+    @api.model
+    def _process_inbox_batch(self):
+        """Process one batch of received documents; ``(processed, remaining)``."""
+        batch = self._lock_received_batch(self._batch_size())
+        batch._process()
+        return len(batch), self.sudo().search_count([("state", "=", "received")])
+
+    @api.model
+    def _cron_import_documents(self):
+        """Scheduled action "Számlázz.hu: import documents": re-query flagged documents, pull
+        new ones, then process one batch of the inbox. Odoo runs it again at once while
+        ``_notify_progress`` reports work remaining, committing after each run."""
+        Account = self.env["szamlazz.account"].sudo()
+        requeried = Account._requery_flagged_documents()
+        pulled, more_waiting = Account.search([])._pull_new_documents()
+        # What arrived is safe before processing starts, whatever processing does.
+        self._auto_commit()
+        processed, remaining = self._process_inbox_batch()
+        remaining += self.sudo().search_count([("requery_requested", "=", True)])
+        self.env["ir.cron"]._notify_progress(
+            done=requeried + pulled + processed, remaining=remaining + int(more_waiting))
+
+    @api.model
+    def _payment_refresh_limit(self):
+        """Knob ``innonest_szamlazz.payment_refresh_limit`` (default 200): unpaid documents
+        the daily refresh asks Számlázz.hu about, those asked longest ago first."""
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            "innonest_szamlazz.payment_refresh_limit")
+        return int(value) if value and value.strip().isdigit() and int(value) > 0 else 200
+
+    @api.model
+    def _cron_refresh_payment_status(self):
+        """Scheduled action "Számlázz.hu: refresh unpaid invoices": a lost push or IPN must
+        not leave an invoice unpaid in Odoo forever."""
+        unpaid = self.sudo().search([
+            ("payment_state", "in", ("not_paid", "partial", "overdue")),
+            ("requery_requested", "=", False),
+        ], order="last_query_date asc nulls first, id", limit=self._payment_refresh_limit())
+        unpaid.write({"requery_requested": True})
+        if unpaid:
+            self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+
+    @api.model
+    def _schedule_requery_from_ipn(self, account, form):
+        """Flag the documents an IPN names (invoice, its proforma, its order) for a re-query;
+        an unknown number only wakes the import (the push or the pull brings it)."""
+        keys = {key: (form.get(key) or "").strip()
+                for key in ("szlahu_szamlaszam", "szlahu_dijbekero_szama", "szlahu_rendelesszam")}
+        numbers = [keys["szlahu_szamlaszam"], keys["szlahu_dijbekero_szama"]]
+        domain = [("number", "in", [number for number in numbers if number])]
+        if keys["szlahu_rendelesszam"]:
+            domain = ["|", ("order_number", "=", keys["szlahu_rendelesszam"])] + domain
+        named = self.sudo().search([("account_id", "=", account.id)] + domain, limit=20)
+        named.write({"requery_requested": True})
+        self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+        return named
