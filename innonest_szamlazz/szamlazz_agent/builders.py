@@ -18,6 +18,7 @@ from .request_types import (
     InvoiceItemRequest,
     InvoiceRequest,
     StornoRequest,
+    as_decimal,
 )
 from .values import SzamlaDocument
 
@@ -78,7 +79,8 @@ def build_invoice_xml(request: InvoiceRequest, agent_key: str) -> bytes:
     tree.leaf(header, "szamlaNyelve", request.language)
     tree.leaf(header, "megjegyzes", request.note)
     tree.leaf(header, "arfolyamBank", request.exchange_bank)
-    tree.leaf(header, "arfolyam", request.exchange_rate)
+    if request.exchange_rate is not None:
+        tree.leaf(header, "arfolyam", as_decimal(request.exchange_rate))
     tree.leaf(header, "rendelesSzam", request.order_number)
     tree.leaf(header, "dijbekeroSzamlaszam", request.proforma_number)
     if request.proforma:
@@ -118,9 +120,9 @@ def _add_item(tree: _Tree, items: etree._Element, request: InvoiceItemRequest) -
     item = tree.node(items, "tetel")
     tree.leaf(item, "megnevezes", request.name)
     tree.leaf(item, "azonosito", request.identifier)
-    tree.leaf(item, "mennyiseg", Decimal(request.quantity))
+    tree.leaf(item, "mennyiseg", as_decimal(request.quantity))
     tree.leaf(item, "mennyisegiEgyseg", request.unit)
-    tree.leaf(item, "nettoEgysegar", Decimal(request.net_unit_price))
+    tree.leaf(item, "nettoEgysegar", as_decimal(request.net_unit_price))
     tree.leaf(item, "afakulcs", request.vat_rate)
     tree.leaf(item, "nettoErtek", request.net)
     tree.leaf(item, "afaErtek", request.vat)
@@ -161,7 +163,7 @@ def build_credit_entry_xml(request: CreditEntryRequest, agent_key: str) -> bytes
         payment = tree.node(tree.root, "kifizetes")
         tree.leaf(payment, "datum", payment_request.date)
         tree.leaf(payment, "jogcim", payment_request.title)
-        tree.leaf(payment, "osszeg", Decimal(payment_request.amount))
+        tree.leaf(payment, "osszeg", as_decimal(payment_request.amount))
         tree.leaf(payment, "leiras", payment_request.note)
     return tree.to_bytes()
 

@@ -18,6 +18,12 @@ CENT = Decimal("0.01")
 MAX_PAYMENTS_PER_CREDIT_ENTRY = 5  # xmlszamlakifiz.xsd: kifizetes maxOccurs="5"
 
 
+def as_decimal(value: Decimal | float | int | str) -> Decimal:
+    """Decimal of a number; floats (Odoo's Float fields) go through str so that
+    0.1 stays 0.1 instead of its binary expansion."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 def round_money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -43,7 +49,7 @@ class InvoiceItemRequest:
 
     @property
     def net(self) -> Decimal:
-        return round_money(Decimal(self.quantity) * Decimal(self.net_unit_price))
+        return round_money(as_decimal(self.quantity) * as_decimal(self.net_unit_price))
 
     @property
     def vat(self) -> Decimal:

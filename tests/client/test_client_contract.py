@@ -182,6 +182,19 @@ def test_item_amounts_are_computed_with_decimal_half_up():
     assert text(xml, "s:tetelek/s:tetel/s:bruttoErtek") == "127.01"
 
 
+def test_float_inputs_are_read_through_their_text():
+    # Odoo's Float fields hand over floats: 0.1 must not become 0.1000000000000000055…
+    line = item(quantity=0.1, net_unit_price=33.335, vat_rate="27")
+    assert (line.net, line.vat, line.gross) == (Decimal("3.33"), Decimal("0.90"), Decimal("4.23"))
+    xml = build_invoice_xml(invoice(items=[line], exchange_rate=395.1), KEY)
+    assert text(xml, "s:tetelek/s:tetel/s:mennyiseg") == "0.1"
+    assert text(xml, "s:tetelek/s:tetel/s:nettoEgysegar") == "33.335"
+    assert text(xml, "s:fejlec/s:arfolyam") == "395.1"
+    payment = PaymentRequest(date=D, title="készpénz", amount=10.1)
+    credit = build_credit_entry_xml(CreditEntryRequest("DEMO-2026-1", [payment]), KEY)
+    assert text(credit, "s:kifizetes/s:osszeg") == "10.1"
+
+
 def test_invoice_without_items_is_refused_locally():
     with pytest.raises(ValueError):
         build_invoice_xml(invoice(items=[]), KEY)

@@ -221,7 +221,8 @@ def test_wrong_key_is_an_authentication_error(sandbox, caplog):
     # The key shows up nowhere: not in the error, the client's repr or the logs.
     assert "wrong-secret-key" not in str(caught.value) + repr(caught.value) + repr(wrong)
     assert "wrong-secret-key" not in caplog.text
-    assert "action=" not in caplog.text and "xmlszamlaxml" in caplog.text
+    assert "szamlaagentkulcs" not in caplog.text  # no request body is logged
+    assert "xmlszamlaxml" in caplog.text
 
 
 def test_maintenance_is_retried_then_reported(sandbox):
@@ -336,3 +337,15 @@ def test_jsessionid_is_reused(sandbox, client):
     assert len(sessions) == 3
     assert len(set(sessions)) == 1 and sessions[0]
     assert client._session.cookies.get("JSESSIONID") == sessions[0]
+
+
+@pytest.mark.xfail(
+    reason="sandbox writes alap/eszamla 1 for an e-invoice; Számlázz.hu's documented values "
+    "are 0 not an invoice, 1 paper, 2 and 3 e-invoice (reported to the lead)",
+    strict=False,
+)
+def test_e_invoice_flag_round_trips(client):
+    e_invoice = client.create_invoice(invoice_request(e_invoice=True))
+    paper = client.create_invoice(invoice_request())
+    assert client.query_invoice(number=paper.number).e_invoice is False
+    assert client.query_invoice(number=e_invoice.number).e_invoice is True
