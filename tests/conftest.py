@@ -40,9 +40,9 @@ def xsd_dir() -> Path:
 class SandboxServer:
     """A `python -m szamlazz_sandbox` subprocess (manual push mode)."""
 
-    def __init__(self, xsd_dir: Path, push_mode: str = "manual"):
+    def __init__(self, xsd_dir: Path, push_mode: str = "manual", extra: list[str] = ()):
         command = [sys.executable, "-m", "szamlazz_sandbox", "--port", "0",
-                   "--push-mode", push_mode, "--xsd-dir", str(xsd_dir)]
+                   "--push-mode", push_mode, "--xsd-dir", str(xsd_dir), *extra]
         self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline().strip()
         if not line.startswith(STARTUP_PREFIX):
@@ -98,7 +98,10 @@ def sandbox(sandbox_server) -> Sandbox:
     box = Sandbox(sandbox_server.url)
     box.control("POST", "reset")
     yield box
+    # Whatever the test did, every document the sandbox produced must match its XSD.
+    problems = box.state()["self_check_errors"]
     box.http.close()
+    assert problems == [], f"the sandbox produced schema-invalid XML: {problems}"
 
 
 @dataclass

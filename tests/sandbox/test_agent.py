@@ -220,6 +220,23 @@ def test_storno_rules(sandbox, schemas):
     assert unknown.headers["szlahu_error_code"] == "7"
 
 
+def test_storno_of_a_proforma_is_a_success_shaped_no_op(sandbox, schemas):
+    proforma, _ = create(sandbox, schemas, proforma=True)
+    number = proforma.headers["szlahu_szamlaszam"]
+    answer = req.send(sandbox, req.STORNO, req.storno(number))
+    assert answer.headers["szlahu_szamlaszam"] == number
+    assert answer.headers["szlahu_bruttovegosszeg"] == "2540"
+    assert len(sandbox.state()["documents"]) == 1
+
+
+def test_docs_page_schema_variant_is_accepted(sandbox, schemas):
+    # `torloKod` exists only in the XSD printed on docs.szamlazz.hu (docs-inline/).
+    xml = req.invoice().replace(b"</bruttoErtek>", b"</bruttoErtek><torloKod>1</torloKod>")
+    answer = req.send(sandbox, req.CREATE, xml)
+    assert "szlahu_error_code" not in answer.headers
+    valid(schemas, answer.content, "xmlszamlavalasz")
+
+
 def test_credit_entries_additive_and_replace(sandbox, schemas):
     invoice, _ = create(sandbox, schemas)
     number = invoice.headers["szlahu_szamlaszam"]
