@@ -185,8 +185,10 @@ def check_answer(status: int, headers: Mapping[str, str]) -> None:
         raise error_for_code(None, f"HTTP {status} from Számlázz.hu")
 
 
-def _raise_for_failed_verdict(root: etree._Element) -> None:
-    """For answers with <sikeres>: raise the body's error when it is false."""
+def _raise_for_failed_verdict(root: etree._Element, known_number: str | None = None) -> None:
+    """For answers with <sikeres>: raise the body's error when it is false.
+
+    ``known_number``: an invoice number the headers already gave (see code 56)."""
     if _parse_bool(_text(root, "sikeres")):
         return
     code_text = _text(root, "hibakod")
@@ -195,7 +197,7 @@ def _raise_for_failed_verdict(root: etree._Element) -> None:
         code = int(code_text) if code_text is not None else None
     except ValueError:
         code, message = None, f"{code_text}: {message}"
-    if code == NOTIFICATION_FAILED and _text(root, "szamlaszam"):
+    if code == NOTIFICATION_FAILED and (_text(root, "szamlaszam") or known_number):
         return
     raise error_for_code(code, message)
 
@@ -228,7 +230,7 @@ def parse_invoice_answer(status: int, headers: Mapping[str, str], body: bytes) -
         return InvoiceResult(pdf=None, **header_values)
     root = safe_fromstring(body)
     _expect_root(root, "xmlszamlavalasz")
-    _raise_for_failed_verdict(root)
+    _raise_for_failed_verdict(root, header_values["number"])
     return InvoiceResult(
         number=_text(root, "szamlaszam") or header_values["number"],
         net=_first_not_none(parse_decimal(_text(root, "szamlanetto")), header_values["net"]),

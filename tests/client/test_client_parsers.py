@@ -274,6 +274,8 @@ def test_notification_failure_with_a_number_is_a_success():
     assert parse_invoice_answer(200, headers, b"").number == "DEMO-2026-7"
     body = valasz(sikeres="false", hibakod="56", hibauzenet="e-mail", szamlaszam="DEMO-2026-9")
     assert parse_invoice_answer(200, {}, body).number == "DEMO-2026-9"
+    numbered_by_header = valasz(sikeres="false", hibakod="56", hibauzenet="e-mail")
+    assert parse_invoice_answer(200, HEADERS, numbered_by_header).number == "DEMO-2026-7"
 
 
 def test_notification_failure_without_a_number_is_an_unknown_outcome():
