@@ -8,6 +8,7 @@ szamlaKulsoAzon (beallitasok of xmlszamla/xmlszamlast, root of the queries).
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -131,6 +132,29 @@ def test_invoice_requests_validate(variant):
     both_schemas(xml, "xmlszamla.xsd")
     assert text(xml, "s:beallitasok/s:valaszVerzio") == "2"
     assert text(xml, "s:beallitasok/s:szamlaagentkulcs") == KEY
+
+
+FLAGS = ("proforma", "delivery_note", "e_invoice", "paid", "send_email", "with_pdf")
+OPTIONAL = {
+    "prefix": "DEMO",
+    "order_number": "SO042",
+    "external_id": "ext-1",
+    "proforma_number": "D-DEMO-1",
+    "exchange_bank": "MNB",
+    "exchange_rate": Decimal("395.12"),
+    "seller_bank": "OTP",
+    "seller_bank_account": "11111111-22222222",
+    "note": "megjegyzés",
+}
+
+
+@pytest.mark.parametrize("flags", itertools.product((False, True), repeat=len(FLAGS)))
+@pytest.mark.parametrize("with_optional", [False, True])
+def test_every_flag_combination_validates(flags, with_optional):
+    options = dict(zip(FLAGS, flags, strict=True))
+    if with_optional:
+        options.update(OPTIONAL, buyer=FULL_BUYER)
+    both_schemas(build_invoice_xml(invoice(**options), KEY), "xmlszamla.xsd")
 
 
 def test_invoice_request_carries_every_option():
