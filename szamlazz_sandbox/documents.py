@@ -9,7 +9,7 @@ from decimal import Decimal
 from lxml import etree
 
 from .money import plain
-from .store import Account, Document
+from .store import DELIVERY_NOTE, PROFORMA, Account, Document
 
 SZAMLA_NS = "http://www.szamlazz.hu/szamla"
 
@@ -52,6 +52,13 @@ def _address(parent: etree._Element, name: str, country, zip_, city, street) -> 
     _sub(address, "cim", street or "")
 
 
+def _e_invoice_code(doc: Document) -> str:
+    # Official example's annotation: 0 not an invoice, 1 paper invoice, 2 (and 3) e-invoice.
+    if doc.kind in (PROFORMA, DELIVERY_NOTE):
+        return "0"
+    return "2" if doc.e_invoice else "1"
+
+
 def _buyer_location(doc: Document) -> str:
     # NAV customerVatStatus-like code: 1 domestic, 2 EU, 3 outside the EU.
     country = (doc.buyer.country or "").strip().lower()
@@ -78,7 +85,7 @@ def build_szamla(account: Account, doc: Document, pdf: bytes | None = None) -> e
     _sub(alap, "szamlaszam", doc.number)
     _sub(alap, "gazdEsemAzon", str(doc.economic_event_id))
     _sub(alap, "tipus", doc.kind)
-    _sub(alap, "eszamla", "1" if doc.e_invoice else "0")
+    _sub(alap, "eszamla", _e_invoice_code(doc))
     _opt(alap, "hivszamlaszam", doc.referenced_invoice)
     _opt(alap, "hivdijbekszam", doc.referenced_proforma)
     _sub(alap, "kelt", doc.issue_date.isoformat())
@@ -105,6 +112,7 @@ def build_szamla(account: Account, doc: Document, pdf: bytes | None = None) -> e
 
     buyer = doc.buyer
     vevo = _sub(root, "vevo")
+    _sub(vevo, "id", str(account.partner_id(buyer.name)))
     _sub(vevo, "nev", buyer.name)
     _opt(vevo, "azonosito", buyer.identifier)
     _address(vevo, "cim", buyer.country, buyer.zip, buyer.city, buyer.street)

@@ -213,6 +213,11 @@ class Account:
     # Deleted and converted proformas: gone from every query, kept for /_sandbox/state.
     removed: dict[str, Document] = field(default_factory=dict)
     counters: dict[tuple, int] = field(default_factory=dict)
+    # Partner (buyer) ids: Számlázz.hu keeps one partner record per buyer name.
+    partners: dict[str, int] = field(default_factory=dict)
+
+    def partner_id(self, buyer_name: str) -> int:
+        return self.partners.setdefault(buyer_name, 3000001 + len(self.partners))
 
     def find(self, number: str | None = None, order_number: str | None = None,
              external_id: str | None = None) -> Document | None:

@@ -87,6 +87,9 @@ def test_prefix_and_separate_proforma_and_delivery_note_series(sandbox, schemas)
     assert invoice.headers["szlahu_szamlaszam"] == f"DEMO-{YEAR}-1"
     _, doc = query(sandbox, schemas, number=f"D-DEMO-{YEAR}-1")
     assert text(doc, "alap/tipus") == "D"
+    assert text(doc, "alap/eszamla") == "0"
+    _, doc = query(sandbox, schemas, number=f"DEMO-{YEAR}-1")
+    assert text(doc, "alap/eszamla") == "1"
 
 
 def test_unregistered_prefix_is_202(sandbox, schemas):
@@ -134,7 +137,7 @@ def test_currency_rate_language_bank_and_eszamla_reach_the_document(sandbox, sch
     assert text(doc, "alap/devizabank") == "MNB"
     assert text(doc, "alap/devizaarf") == "395.5"
     assert text(doc, "alap/nyelv") == "en"
-    assert text(doc, "alap/eszamla") == "1"
+    assert text(doc, "alap/eszamla") == "2"  # 0 not an invoice, 1 paper, 2 e-invoice
     assert text(doc, "szallito/bank/nev") == "K&H"
 
 
