@@ -44,15 +44,17 @@ NOTIFICATION_FAILED = 56
 
 def parse_decimal(text: str | None) -> Decimal | None:
     """A number from a header or XML; accepts a decimal comma and digit grouping
-    ("1 270,00", "1270,5", "1.270,50", "1270.5")."""
+    ("1 270,00", "1270,5", "1.270,50", "1,270.50", "1270.5", "1.5E3")."""
     if text is None:
         return None
-    cleaned = "".join(text.split()).replace("\u00a0", "")
+    cleaned = "".join(text.split())  # also drops (narrow) no-break spaces
     if not cleaned:
         return None
-    if "," in cleaned:
-        # With a decimal comma any dot can only be a thousands separator.
+    if "," in cleaned and cleaned.rfind(",") > cleaned.rfind("."):
+        # Decimal comma (Hungarian style): any dot before it groups thousands.
         cleaned = cleaned.replace(".", "").replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")  # "1,270.50": commas group thousands
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
