@@ -17,7 +17,7 @@ from lxml import etree
 from . import documents, errors, multipart, pdf, responses
 from .errors import AgentFailure
 from .faults import Faults
-from .money import parse_decimal, plain
+from .money import hungarian, parse_decimal, plain
 from .push import PushQueue
 from .schemas import Schemas, parse
 from .store import (
@@ -255,12 +255,13 @@ class Agent:
         return body
 
     def _success_headers(self, account, doc: Document) -> list[tuple[str, str]]:
+        amount = hungarian if account.decimal_comma_headers else plain
         return [
             ("szlahu_id", str(doc.id)),
             ("szlahu_szamlaszam", _quote(doc.number)),
-            ("szlahu_nettovegosszeg", plain(doc.net)),
-            ("szlahu_bruttovegosszeg", plain(doc.gross)),
-            ("szlahu_kintlevoseg", plain(doc.outstanding)),
+            ("szlahu_nettovegosszeg", amount(doc.net)),
+            ("szlahu_bruttovegosszeg", amount(doc.gross)),
+            ("szlahu_kintlevoseg", amount(doc.outstanding)),
             ("szlahu_vevoifiokurl", _quote(buyer_account_url(account.agent_key,
                                                              doc.buyer.name))),
         ]

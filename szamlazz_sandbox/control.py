@@ -85,7 +85,8 @@ class Control:
         agent_key = body["agent_key"]
         seller = {k: v for k, v in (body.get("seller") or {}).items() if k in SELLER_FIELDS}
         settings = {k: body[k] for k in ("push_url", "push_key", "ipn_url", "prefixes",
-                                         "forbid_order_number_repetition") if k in body}
+                                         "forbid_order_number_repetition",
+                                         "decimal_comma_headers") if k in body}
         for name in ("push_url", "ipn_url"):
             url = settings.get(name)
             if url and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
@@ -98,7 +99,8 @@ class Control:
         return {"agent_key": account.agent_key, "supplier_id": account.supplier_id,
                 "seller": vars(account.seller), "prefixes": account.prefixes,
                 "push_url": account.push_url, "ipn_url": account.ipn_url,
-                "forbid_order_number_repetition": account.forbid_order_number_repetition}
+                "forbid_order_number_repetition": account.forbid_order_number_repetition,
+                "decimal_comma_headers": account.decimal_comma_headers}
 
     def _faults(self, method: str, body: dict) -> dict:
         if method == "DELETE":

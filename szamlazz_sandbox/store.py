@@ -209,6 +209,8 @@ class Account:
     ipn_url: str | None = None
     # The account toggle "Rendelésszám ismétlődésének tiltása" (ON in the sandbox).
     forbid_order_number_repetition: bool = True
+    # Spell header amounts with a decimal comma ("1270,5"); the default is a dot.
+    decimal_comma_headers: bool = False
     documents: dict[str, Document] = field(default_factory=dict)
     # Deleted and converted proformas: gone from every query, kept for /_sandbox/state.
     removed: dict[str, Document] = field(default_factory=dict)

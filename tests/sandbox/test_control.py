@@ -117,6 +117,17 @@ def test_order_number_repetition_can_be_allowed(sandbox):
     assert first.headers["szlahu_szamlaszam"] != second.headers["szlahu_szamlaszam"]
 
 
+def test_header_amounts_can_use_a_decimal_comma(sandbox):
+    sandbox.control("POST", "accounts", json={"agent_key": sandbox.agent_key,
+                                               "decimal_comma_headers": True})
+    answer = req.send(sandbox, req.CREATE, req.invoice(items=[("Póló", "DEMO-SKU-2", "1",
+                                                                "1000.50", "27")]))
+    assert answer.headers["szlahu_nettovegosszeg"] == "1000,5"
+    assert answer.headers["szlahu_bruttovegosszeg"] == "1270,64"
+    body = etree.fromstring(answer.content)  # the XML body keeps xsd:double spelling
+    assert body.findtext("{http://www.szamlazz.hu/xmlszamlavalasz}szamlabrutto") == "1270.64"
+
+
 def test_control_errors(sandbox):
     post = sandbox.http.post
     assert post(sandbox.url + "/_sandbox/documents",
