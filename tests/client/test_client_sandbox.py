@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from client_support import assert_valid
 
 from szamlazz_agent import (
     AgentClient,
@@ -24,6 +25,8 @@ from szamlazz_agent import (
     PaymentRequest,
     StornoRequest,
     TemporarilyUnavailableError,
+    build_push_acknowledgement,
+    parse_szamla_document,
 )
 
 CREATE = "action-xmlagentxmlfile"
@@ -345,3 +348,34 @@ def test_e_invoice_flag_round_trips(client):
     paper = client.create_invoice(invoice_request())
     assert client.query_invoice(number=paper.number).e_invoice is False
     assert client.query_invoice(number=e_invoice.number).e_invoice is True
+
+
+def test_pushed_documents_parse_and_are_acknowledged(sandbox, push_receiver):
+    sandbox.control(
+        "POST",
+        "accounts",
+        json={
+            "agent_key": sandbox.agent_key,
+            "push_url": push_receiver.push_url,
+            "push_key": "push-secret",
+        },
+    )
+    buyer = {"name": "Web Vevő", "zip": "9021", "city": "Győr", "street": "Baross út 3."}
+    items = [{"name": "Bögre", "identifier": "DEMO-SKU-2", "quantity": 3, "net_unit_price": 1000}]
+    issue = {"agent_key": sandbox.agent_key, "buyer": buyer, "items": items}
+    invoice = sandbox.control("POST", "documents", json={**issue, "kind": "SZ"})
+    proforma = sandbox.control("POST", "documents", json={**issue, "kind": "D", "prefix": "WEB"})
+    sandbox.control("POST", f"documents/{proforma['number']}/pay", json=issue)
+    sandbox.control("POST", f"documents/{invoice['number']}/storno", json=issue)
+    sandbox.control("POST", "push/flush")
+
+    documents = [parse_szamla_document(p.body) for p in push_receiver.received("/push")]
+    by_kind = {}
+    for doc in documents:
+        by_kind.setdefault(doc.kind, []).append(doc)
+        assert doc.items[0].identifier == "DEMO-SKU-2"
+        assert doc.pdf.startswith(b"%PDF")
+        assert_valid(build_push_acknowledgement(doc), "szamlavalasz.xsd")
+    assert {d.referenced_proforma for d in by_kind["SZ"]} >= {proforma["number"]}
+    assert [d.referenced_invoice for d in by_kind["SS"]] == [invoice["number"]]
+    assert any(d.number == proforma["number"] for d in by_kind["D"])
