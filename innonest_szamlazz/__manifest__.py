@@ -26,6 +26,13 @@
         "views/res_partner_szamlazz_documents_views.xml",
         "views/product_template_szamlazz_documents_views.xml",
         "views/stock_picking_szamlazz_documents_views.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_reminders.xml",
+        "wizards/szamlazz_proforma_wizard_views.xml",
+        "wizards/szamlazz_reminder_wizard_views.xml",
+        "views/szamlazz_invoice_reminder_views.xml",
+        "views/res_partner_outstanding_views.xml",
+        "views/res_config_settings_reminders_views.xml",
     ],
     "demo": [
         "demo/szamlazz_demo.xml",

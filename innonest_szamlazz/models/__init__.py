@@ -14,3 +14,8 @@ from . import stock_move
 from . import res_partner_szamlazz_documents
 from . import product_template_szamlazz_documents
 from . import stock_picking_szamlazz_documents
+from . import res_partner_identifier
+from . import szamlazz_invoice_proforma
+from . import szamlazz_invoice_reminder
+from . import res_partner_outstanding
+from . import res_config_settings_reminders

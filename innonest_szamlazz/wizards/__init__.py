@@ -1,2 +1,5 @@
 from . import szamlazz_connect_wizard
 from . import szamlazz_connect_wizard_line
+from . import szamlazz_proforma_wizard
+from . import szamlazz_proforma_wizard_line
+from . import szamlazz_reminder_wizard

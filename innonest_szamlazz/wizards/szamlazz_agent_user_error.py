@@ -1,0 +1,60 @@
+"""What a salesperson reads when Számlázz.hu refuses or does not answer."""
+
+from odoo.exceptions import UserError
+
+from ..szamlazz_agent import (
+    AuthenticationError,
+    DuplicateOrderNumberError,
+    InvalidRequestError,
+    InvalidResponseError,
+    OutcomeUnknownError,
+    TemporarilyUnavailableError,
+)
+
+
+def agent_user_error(env, error):
+    """The ``UserError`` for a ``SzamlazzError``, in the user's language.
+
+    Every text says whether anything happened at Számlázz.hu and what to do next; the
+    Számlázz.hu code is kept at the end for whoever supports the user.
+    """
+    if isinstance(error, AuthenticationError):
+        text = env._(
+            "Számlázz.hu did not accept this company's Agent key, so nothing was created. "
+            "Ask your administrator to check the Számlázz.hu connection in the settings."
+        )
+    elif isinstance(error, TemporarilyUnavailableError):
+        text = env._(
+            "Számlázz.hu is under maintenance or cannot be reached right now, so nothing "
+            "was created. Please try again in a few minutes."
+        )
+    elif isinstance(error, OutcomeUnknownError):
+        text = env._(
+            "Számlázz.hu did not answer in time, so Odoo cannot tell whether the document "
+            "was created. Click the button again: Odoo first asks Számlázz.hu and never "
+            "creates the same document twice."
+        )
+    elif isinstance(error, DuplicateOrderNumberError):
+        text = env._(
+            "Számlázz.hu already has a document with this order number and different "
+            "contents. Change the order number or check the existing document at "
+            "Számlázz.hu. Számlázz.hu says: %(message)s",
+            message=error.message,
+        )
+    elif isinstance(error, InvalidRequestError):
+        text = env._(
+            "Számlázz.hu refused the data: %(message)s Check the buyer's address and tax "
+            "number and the lines, then try again.",
+            message=error.message,
+        )
+    elif isinstance(error, InvalidResponseError):
+        text = env._(
+            "Számlázz.hu sent an answer Odoo could not read, so Odoo cannot tell whether "
+            "the document was created. Click the button again in a few minutes: Odoo "
+            "first asks Számlázz.hu and never creates the same document twice."
+        )
+    else:
+        text = env._("Számlázz.hu refused the request: %(message)s", message=error.message)
+    if error.code is not None:
+        text = env._("%(text)s (Számlázz.hu error %(code)s)", text=text, code=error.code)
+    return UserError(text)
