@@ -7,7 +7,11 @@
     "author": "Innonest",
     "license": "LGPL-3",
     "depends": ["innonest_szamlazz", "sale_stock"],
-    "data": [],
+    "data": [
+        "views/account_tax_views.xml",
+        "views/sale_order_views.xml",
+        "views/szamlazz_invoice_views.xml",
+    ],
     "installable": True,
     "auto_install": True,
 }

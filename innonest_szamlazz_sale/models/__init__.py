@@ -1,0 +1,4 @@
+from . import account_tax
+from . import sale_order
+from . import sale_order_line
+from . import szamlazz_invoice_sale

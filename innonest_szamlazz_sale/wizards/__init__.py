@@ -1,0 +1,1 @@
+from . import szamlazz_proforma_wizard

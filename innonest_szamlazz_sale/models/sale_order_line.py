@@ -1,0 +1,38 @@
+from odoo import models
+
+from odoo.addons.innonest_szamlazz.vat_keys import normalize_vat_key
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    def _szamlazz_vat_key(self):
+        """The Számlázz.hu VAT key of the line's taxes: a key set on a tax, else the rate
+        of a non-zero percentage tax, else the product's key; ``False`` when unknown
+        (a 0% tax without a key: exempt and zero-rated supplies differ at NAV)."""
+        self.ensure_one()
+        taxes = self.tax_id.flatten_taxes_hierarchy()
+        for tax in taxes:
+            if tax.szamlazz_vat_key:
+                return tax.szamlazz_vat_key
+        for tax in taxes.filtered(lambda tax: tax.amount_type == "percent" and tax.amount):
+            try:
+                return normalize_vat_key(tax.amount)
+            except ValueError:
+                continue
+        return self.product_id.szamlazz_vat_key or False
+
+    def _szamlazz_proforma_line_values(self):
+        self.ensure_one()
+        product = self.product_id
+        return {
+            "sequence": self.sequence,
+            "product_id": product.id,
+            "name": self.name,
+            "identifier": product.szamlazz_identifier or product.default_code or False,
+            "quantity": self.product_uom_qty,
+            "unit": product.szamlazz_unit or self.product_uom.name,
+            # Discounts and tax-included prices folded in: Számlázz.hu gets the net price.
+            "net_unit_price": self.price_reduce_taxexcl,
+            "vat_key": self._szamlazz_vat_key(),
+        }

@@ -1,0 +1,77 @@
+from odoo import Command, _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
+
+
+class SzamlazzInvoice(models.Model):
+    _inherit = "szamlazz.invoice"
+
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Sale Order", readonly=True, index="btree_not_null",
+        help="The order this proforma was made from; its invoice delivers the order.",
+    )
+
+    def _move_lines(self, lines):
+        """The invoice of a proforma made from an order validates that order's delivery:
+        the goods are already reserved there, and a second transfer would ship them twice."""
+        order = self.proforma_id.sale_order_id
+        if not order:
+            return super()._move_lines(lines)
+        remaining = self._deliver_sale_order(order, lines)
+        if remaining:
+            super()._move_lines(remaining)
+        return None
+
+    def _deliver_sale_order(self, order, lines):
+        """Validate the order's open deliveries with the invoice's quantities; the rest of
+        the order stays in a backorder. Returns the lines the order does not carry."""
+        moves = order.picking_ids.filtered(
+            lambda picking: picking.picking_type_code == "outgoing"
+            and picking.state not in ("done", "cancel")
+        ).move_ids.filtered(
+            lambda move: move.state not in ("done", "cancel") and not move.szamlazz_invoice_line_id
+        )
+        not_in_order = []
+        for line in lines:
+            product_moves = moves.filtered(lambda move: move.product_id == line.product_id)
+            if not product_moves:
+                not_in_order.append(line)
+                continue
+            self._fill_moves(product_moves, line)
+            moves -= product_moves
+        filled = order.picking_ids.move_ids.filtered(
+            lambda move: move.szamlazz_invoice_line_id.invoice_id == self and move.state != "done"
+        )
+        pickings = filled.picking_id
+        for picking in pickings:
+            result = picking.with_context(skip_backorder=True, skip_sms=True).button_validate()
+            if result is not True or picking.state != "done":
+                raise UserError(_(
+                    "The delivery %s needs a manual step (lots, serial numbers or another "
+                    "check) and was not validated.", picking.name))
+        if pickings:
+            self.picking_ids = [Command.link(picking.id) for picking in pickings]
+            order.message_post(body=_(
+                "Delivery %(pickings)s validated: the proforma was paid and Számlázz.hu "
+                "issued the invoice %(number)s.",
+                pickings=", ".join(pickings.mapped("name")), number=self.number))
+        return not_in_order
+
+    def _fill_moves(self, moves, line):
+        """Put the line's quantity on the order's moves of its product, in order; what
+        the order did not expect goes on the last one."""
+        product_uom = line.product_id.uom_id
+        left = line.quantity
+        for move in moves:
+            is_last = move == moves[-1]
+            expected = move.product_uom._compute_quantity(move.product_uom_qty, product_uom)
+            quantity = left if is_last else min(left, expected)
+            if float_compare(quantity, 0, precision_rounding=product_uom.rounding) <= 0:
+                break
+            move.quantity = product_uom._compute_quantity(quantity, move.product_uom)
+            move.picked = True
+            move.szamlazz_invoice_line_id = line
+            left -= quantity
+            if float_is_zero(left, precision_rounding=product_uom.rounding):
+                break
+        line.stock_status = "moved"
