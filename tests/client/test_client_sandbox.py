@@ -379,3 +379,20 @@ def test_pushed_documents_parse_and_are_acknowledged(sandbox, push_receiver):
     assert {d.referenced_proforma for d in by_kind["SZ"]} >= {proforma["number"]}
     assert [d.referenced_invoice for d in by_kind["SS"]] == [invoice["number"]]
     assert any(d.number == proforma["number"] for d in by_kind["D"])
+
+
+def test_decimal_comma_headers(sandbox, client):
+    sandbox.control(
+        "POST", "accounts", json={"agent_key": sandbox.agent_key, "decimal_comma_headers": True}
+    )
+    request = invoice_request()
+    result = client.create_invoice(request)
+    assert (result.net, result.gross, result.outstanding) == (
+        request.net,
+        request.gross,
+        request.gross,
+    )
+    assert result.internal_id == client.query_invoice(number=result.number).internal_id
+    payment = PaymentRequest(TODAY, "átutalás", Decimal("0.50"))
+    paid = client.register_payment(CreditEntryRequest(result.number, [payment]))
+    assert paid.outstanding == request.gross - Decimal("0.50")
