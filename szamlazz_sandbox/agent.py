@@ -57,6 +57,30 @@ class AgentReply:
     drop: bool = False  # close the connection without answering (work already done)
 
 
+@dataclass
+class AgentCall:
+    """One agent request as `/_sandbox/state` logs it; the handlers fill in what they learn."""
+
+    session: str | None
+    action: str | None = None
+    agent_key: str | None = None
+    external_id: str | None = None
+    order_number: str | None = None
+    number: str | None = None
+    outcome: str = "ok"
+    error_code: int | None = None
+    fault: str | None = None
+    version: int = 2  # valaszVerzio, which shapes the answer; not logged
+
+    def failed(self, code: int) -> None:
+        self.outcome, self.error_code = "error", code
+
+    def log_entry(self, seq: int) -> dict:
+        entry = {"seq": seq, "time": dt.datetime.now(dt.timezone.utc).isoformat()}
+        entry.update((k, v) for k, v in vars(self).items() if k != "version")
+        return entry
+
+
 class Fields:
     """Namespace-aware access to a request document's leaves."""
 
@@ -74,6 +98,9 @@ class Fields:
     def stripped(self, path: str) -> str | None:
         value = (self.text(path) or "").strip()
         return value or None
+
+    def child(self, path: str) -> Fields:
+        return Fields(self.element.find(self._path(path)))
 
     def all(self, path: str) -> list[Fields]:
         return [Fields(e) for e in self.element.findall(self._path(path))]
@@ -127,58 +154,48 @@ class Agent:
     # -- entry point -------------------------------------------------------------------
 
     def handle(self, content_type: str, body: bytes, session: str | None = None) -> AgentReply:
-        entry = {"action": None, "agent_key": None, "external_id": None,
-                 "order_number": None, "number": None, "outcome": "ok", "error_code": None,
-                 "fault": None, "session": session}
+        call = AgentCall(session)
         fault = self.faults.take()
-        if fault is not None:
-            entry["fault"] = fault.kind
+        call.fault = fault.kind if fault else None
         try:
-            if fault is not None and fault.kind == "latency":
+            if call.fault == "latency":
                 time.sleep(fault.seconds)
-            action, xml = self._read_form(content_type, body, entry)
-            fields = self._describe(action, xml, entry)
-            if fault is not None and fault.kind == "http_error":
-                entry["outcome"] = "fault"
+            action, xml = self._read_form(content_type, body, call)
+            fields = self._describe(action, xml, call)
+            if call.fault == "http_error":
+                call.outcome = "fault"
                 return AgentReply(fault.status, [], b"<html><body><h1>Service Unavailable"
                                   b"</h1></body></html>", "text/html; charset=UTF-8")
-            if fault is not None and fault.kind == "maintenance":
-                failure = AgentFailure(errors.MAINTENANCE)
-                reply = self._error_reply(action, entry.get("version", 2), failure,
-                                          with_headers=True)
-                reply.headers.append(("szlahu_down", "true"))
-                entry.update(outcome="error", error_code=failure.code)
-                return reply
-            reply = self._dispatch(action, fields, entry)
+            if call.fault == "maintenance":
+                raise AgentFailure(errors.MAINTENANCE)
+            reply = self._dispatch(action, fields, call)
         except AgentFailure as failure:
-            entry.update(outcome="error", error_code=failure.code)
-            reply = self._error_reply(entry["action"], entry.get("version", 2), failure,
-                                      with_headers=True)
+            call.failed(failure.code)
+            reply = self._error_reply(call.action, call.version, failure, with_headers=True)
+            if call.fault == "maintenance":
+                reply.headers.append(("szlahu_down", "true"))
         finally:
-            entry.pop("version", None)
-            self._log(entry)
-        if fault is not None and fault.kind == "drop_reply":
+            self._log(call)
+        if call.fault == "drop_reply":
             reply.drop = True
-        elif fault is not None and fault.kind == "malformed":
+        elif call.fault == "malformed":
             # The work is done; the answer is cut short and carries no szlahu_* data.
             reply = AgentReply(200, [], reply.body[: max(len(reply.body) // 2, 1)] + b"\x00<",
                                reply.content_type)
         return reply
 
-    def _log(self, entry: dict) -> None:
+    def _log(self, call: AgentCall) -> None:
         with self._log_lock:
-            entry["seq"] = next(self._seq)
-            entry["time"] = dt.datetime.now(dt.timezone.utc).isoformat()
-            self.requests.append(entry)
+            self.requests.append(call.log_entry(next(self._seq)))
 
-    def _read_form(self, content_type: str, body: bytes, entry: dict) -> tuple[str, bytes]:
+    def _read_form(self, content_type: str, body: bytes, call: AgentCall) -> tuple[str, bytes]:
         boundary = multipart.boundary_of(content_type)
         parts = multipart.parse(body, boundary) if boundary else []
         actions = [p for p in parts if p.name.startswith("action-")]
         if not actions:
             raise AgentFailure(errors.MISSING_XML_FILE)
         part = actions[0]
-        entry["action"] = part.name
+        call.action = part.name
         if part.filename is None:
             # A plain form value instead of a file upload: what code 53 describes.
             raise AgentFailure(errors.MISSING_XML_FILE)
@@ -187,26 +204,26 @@ class Agent:
                                f"XML beolvasási hiba: a sandbox nem ismeri: {part.name}")
         return part.name, part.data
 
-    def _describe(self, action: str, xml: bytes, entry: dict) -> Fields | None:
-        """Fill the log entry from the XML, best effort: faults need it before any checks."""
+    def _describe(self, action: str, xml: bytes, call: AgentCall) -> Fields | None:
+        """Read what the log shows, best effort: even faulted requests must be counted."""
         try:
             fields = Fields(parse(xml))
         except etree.XMLSyntaxError:
             return None
-        entry["version"] = self._version(action, fields)
-        entry["agent_key"] = (fields.stripped("beallitasok/szamlaagentkulcs")
-                              or fields.stripped("szamlaagentkulcs"))
-        entry["external_id"] = (fields.stripped("beallitasok/szamlaKulsoAzon")
-                                or fields.stripped("szamlaKulsoAzon"))
-        entry["order_number"] = (fields.stripped("fejlec/rendelesSzam")
-                                 or fields.stripped("rendelesSzam")
-                                 or fields.stripped("fejlec/rendelesszam"))
-        entry["number"] = (fields.stripped("fejlec/szamlaszam")
-                           or fields.stripped("beallitasok/szamlaszam")
-                           or fields.stripped("szamlaszam"))
+        call.version = self._version(action, fields)
+        call.agent_key = (fields.stripped("beallitasok/szamlaagentkulcs")
+                          or fields.stripped("szamlaagentkulcs"))
+        call.external_id = (fields.stripped("beallitasok/szamlaKulsoAzon")
+                            or fields.stripped("szamlaKulsoAzon"))
+        call.order_number = (fields.stripped("fejlec/rendelesSzam")
+                             or fields.stripped("rendelesSzam")
+                             or fields.stripped("fejlec/rendelesszam"))
+        call.number = (fields.stripped("fejlec/szamlaszam")
+                       or fields.stripped("beallitasok/szamlaszam")
+                       or fields.stripped("szamlaszam"))
         return fields
 
-    def _dispatch(self, action: str, fields: Fields | None, entry: dict) -> AgentReply:
+    def _dispatch(self, action: str, fields: Fields | None, call: AgentCall) -> AgentReply:
         if fields is None:
             raise AgentFailure(errors.XML_READ_ERROR, "XML beolvasási hiba: nem jól formázott.")
         expected = ACTIONS[action]
@@ -217,10 +234,10 @@ class Agent:
         if problems:
             raise AgentFailure(errors.XML_READ_ERROR,
                                "XML beolvasási hiba: " + "; ".join(problems[:3]))
-        account = self.store.account(entry["agent_key"])
+        account = self.store.account(call.agent_key)
         handler = getattr(self, "_" + expected)
         try:
-            return handler(account, fields, entry)
+            return handler(account, fields, call)
         except (ValueError, TypeError) as exc:  # only reachable without XSD validation
             raise AgentFailure(errors.XML_READ_ERROR, f"XML beolvasási hiba: {exc}") from exc
 
@@ -284,14 +301,14 @@ class Agent:
 
     # -- actions -----------------------------------------------------------------------
 
-    def _xmlszamla(self, account, fields: Fields, entry: dict) -> AgentReply:
-        header = Fields(fields.element.find(fields._path("fejlec")))
+    def _xmlszamla(self, account, fields: Fields, call: AgentCall) -> AgentReply:
+        header = fields.child("fejlec")
         kind = INVOICE
         if header.flag("dijbekero"):
             kind = PROFORMA
         elif header.flag("szallitolevel"):
             kind = DELIVERY_NOTE
-        vevo = Fields(fields.element.find(fields._path("vevo")))
+        vevo = fields.child("vevo")
         taxpayer_kind = vevo.stripped("adoalany")
         buyer = Buyer(
             name=vevo.text("nev") or "", zip=vevo.text("irsz") or "",
@@ -321,8 +338,8 @@ class Agent:
             payment_method=header.text("fizmod") or "átutalás",
             currency=header.stripped("penznem") or "HUF",
             language=header.stripped("szamlaNyelve") or "hu",
-            prefix=header.stripped("szamlaszamElotag"), order_number=entry["order_number"],
-            external_id=entry["external_id"],
+            prefix=header.stripped("szamlaszamElotag"), order_number=call.order_number,
+            external_id=call.external_id,
             proforma_number=header.stripped("dijbekeroSzamlaszam"),
             e_invoice=fields.flag("beallitasok/eszamla"),
             exchange_bank=header.stripped("arfolyamBank"),
@@ -333,72 +350,72 @@ class Agent:
         )
         doc, changes = self.store.issue(account, spec)
         self._commit(changes)
-        entry["number"] = doc.number
-        return self._document_reply(account, doc, entry["version"],
+        call.number = doc.number
+        return self._document_reply(account, doc, call.version,
                                     fields.flag("beallitasok/szamlaLetoltes"),
                                     responses.text_done(doc.number))
 
-    def _xmlszamlast(self, account, fields: Fields, entry: dict) -> AgentReply:
+    def _xmlszamlast(self, account, fields: Fields, call: AgentCall) -> AgentReply:
         doc, changes = self.store.storno(
-            account, entry["number"] or "", issue_date=fields.date("fejlec/keltDatum"),
+            account, call.number or "", issue_date=fields.date("fejlec/keltDatum"),
             fulfillment_date=fields.date("fejlec/teljesitesDatum"),
-            external_id=entry["external_id"], note=fields.text("fejlec/megjegyzes"))
+            external_id=call.external_id, note=fields.text("fejlec/megjegyzes"))
         self._commit(changes)
-        return self._document_reply(account, doc, entry["version"],
+        return self._document_reply(account, doc, call.version,
                                     fields.flag("beallitasok/szamlaLetoltes"),
                                     responses.text_done(doc.number))
 
-    def _xmlszamlakifiz(self, account, fields: Fields, entry: dict) -> AgentReply:
+    def _xmlszamlakifiz(self, account, fields: Fields, call: AgentCall) -> AgentReply:
         payments = [Payment(p.date("datum"), p.text("jogcim") or "", p.number("osszeg"),
                             p.text("leiras") or "") for p in fields.all("kifizetes")]
         if any(p.date is None for p in payments):
             raise ValueError("kifizetes/datum is required")
         try:
             doc, changes = self.store.set_payments(
-                account, entry["number"] or "", payments,
+                account, call.number or "", payments,
                 additive=fields.flag("beallitasok/additiv"))
         except AgentFailure as failure:
             # Credit-entry refusals come in the body only (no szlahu_error headers).
-            entry.update(outcome="error", error_code=failure.code)
-            return self._error_reply("action-szamla_agent_kifiz", entry["version"], failure,
+            call.failed(failure.code)
+            return self._error_reply("action-szamla_agent_kifiz", call.version, failure,
                                      with_headers=False)
         self._commit(changes)
-        reply = self._document_reply(account, doc, entry["version"], False,
+        reply = self._document_reply(account, doc, call.version, False,
                                      responses.text_done())
         reply.headers.append(("szlahu_fizetesmod", _quote(doc.payment_method)))
         return reply
 
-    def _xmlszamlaxml(self, account, fields: Fields, entry: dict) -> AgentReply:
+    def _xmlszamlaxml(self, account, fields: Fields, call: AgentCall) -> AgentReply:
         # Order-number lookups are exact: a padded value finds nothing, as on the real service.
-        doc = account.find(entry["number"], fields.text("rendelesSzam"), entry["external_id"])
+        doc = account.find(call.number, fields.text("rendelesSzam"), call.external_id)
         if doc is None:
             # The XML query answers "not found" in the body only.
-            entry.update(outcome="error", error_code=errors.MISSING_DATA)
+            call.failed(errors.MISSING_DATA)
             return self._error_reply("action-szamla_agent_xml", 2,
                                      AgentFailure(errors.MISSING_DATA), with_headers=False)
-        entry["number"] = doc.number
+        call.number = doc.number
         rendered = pdf.render(doc, account.seller.name) if fields.flag("pdf") else None
         with self.store.lock:
             element = documents.build_szamla(account, doc, rendered)
         self.schemas.self_check(element, "szamla", f"query {doc.number}")
         return AgentReply(200, [], documents.serialize(element))
 
-    def _xmlszamlapdf(self, account, fields: Fields, entry: dict) -> AgentReply:
-        doc = account.find(entry["number"], fields.text("rendelesSzam"), entry["external_id"])
+    def _xmlszamlapdf(self, account, fields: Fields, call: AgentCall) -> AgentReply:
+        doc = account.find(call.number, fields.text("rendelesSzam"), call.external_id)
         if doc is None:
             raise AgentFailure(errors.MISSING_DATA)
-        entry["number"] = doc.number
-        return self._document_reply(account, doc, entry["version"], True, b"")
+        call.number = doc.number
+        return self._document_reply(account, doc, call.version, True, b"")
 
-    def _xmlszamladbkdel(self, account, fields: Fields, entry: dict) -> AgentReply:
-        deleted = self.store.delete_proforma(account, entry["number"], entry["order_number"])
-        entry["number"] = ",".join(d.number for d in deleted)
+    def _xmlszamladbkdel(self, account, fields: Fields, call: AgentCall) -> AgentReply:
+        deleted = self.store.delete_proforma(account, call.number, call.order_number)
+        call.number = ",".join(d.number for d in deleted)
         body = self._checked(responses.dbkdel_answer(), "xmlszamladbkdelvalasz", "dbkdel")
         return AgentReply(200, [], body)  # success carries no szlahu_* headers
 
-    def _xmltaxpayer(self, account, fields: Fields, entry: dict) -> AgentReply:
+    def _xmltaxpayer(self, account, fields: Fields, call: AgentCall) -> AgentReply:
         tax_id = fields.stripped("torzsszam") or ""
-        entry["number"] = tax_id
+        call.number = tax_id
         return AgentReply(200, [], responses.taxpayer_answer(
             uuid.uuid4().hex, tax_id, self._taxpayer(tax_id)))
 
