@@ -19,3 +19,4 @@ from . import szamlazz_invoice_proforma
 from . import szamlazz_invoice_reminder
 from . import res_partner_outstanding
 from . import res_config_settings_reminders
+from . import stock_picking

@@ -1,0 +1,4 @@
+from . import test_access_rights
+from . import test_connect_wizard
+from . import test_szamlazz_account
+from . import test_szamlazz_account_fields

@@ -1,5 +1,20 @@
 from odoo import Command, _, api, fields, models
 
+# Hungarian writes the kind of a public place in lower case ("Váci utca 1.").
+PUBLIC_PLACE_WORDS = {
+    "utca", "út", "útja", "tér", "tere", "körút", "köz", "sor", "sétány", "fasor",
+    "rakpart", "park", "lakótelep", "dűlő", "lépcső", "liget", "sugárút", "udvar",
+    "telep", "tanya", "part", "hrsz.", "lház.", "em.", "ajtó",
+}
+
+
+def readable_address_part(value):
+    """NAV keeps addresses in capitals; a shop prints them as people write them."""
+    if not value or value != value.upper():
+        return value
+    words = value.title().split(" ")
+    return " ".join(word.lower() if word.lower() in PUBLIC_PLACE_WORDS else word for word in words)
+
 
 class SzamlazzConnectWizard(models.TransientModel):
     """Connect the current company to Számlázz.hu, or replace its Agent key.
@@ -108,11 +123,16 @@ class SzamlazzConnectWizard(models.TransientModel):
         address = taxpayer.address
         proposals = [("name", taxpayer.name), ("vat", taxpayer.tax_number)]
         if address:
-            proposals += [("street", address.street), ("zip", address.zip), ("city", address.city)]
+            proposals += [
+                ("street", readable_address_part(address.street)),
+                ("zip", address.zip),
+                ("city", readable_address_part(address.city)),
+            ]
         differences = []
         for field_name, value in proposals:
             current = company[field_name] or ""
-            if value and value.strip() != current.strip():
+            # NAV spells names in capitals: a difference in case alone is no news.
+            if value and value.strip().casefold() != current.strip().casefold():
                 differences.append({
                     "field_name": field_name,
                     "current_value": current,
