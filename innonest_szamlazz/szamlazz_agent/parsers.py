@@ -99,22 +99,16 @@ def _decode_base64(text: str | None) -> bytes | None:
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return element.tag.rpartition("}")[2]
 
 
 def _child(parent: etree._Element | None, name: str) -> etree._Element | None:
-    if parent is None:
-        return None
-    for child in parent:
-        if isinstance(child.tag, str) and _local(child) == name:
-            return child
-    return None
+    # "{*}" matches the name in any namespace (or none): Számlázz.hu's answers vary.
+    return None if parent is None else parent.find("{*}" + name)
 
 
 def _children(parent: etree._Element | None, name: str) -> list[etree._Element]:
-    if parent is None:
-        return []
-    return [c for c in parent if isinstance(c.tag, str) and _local(c) == name]
+    return [] if parent is None else parent.findall("{*}" + name)
 
 
 def _text(parent: etree._Element | None, name: str) -> str | None:
