@@ -386,26 +386,28 @@ class Agent:
         return reply
 
     def _xmlszamlaxml(self, account, fields: Fields, call: AgentCall) -> AgentReply:
-        # Order-number lookups are exact: a padded value finds nothing, as on the real service.
-        doc = account.find(call.number, fields.text("rendelesSzam"), call.external_id)
-        if doc is None:
-            # The XML query answers "not found" in the body only.
-            call.failed(errors.MISSING_DATA)
-            return self._error_reply("action-szamla_agent_xml", 2,
-                                     AgentFailure(errors.MISSING_DATA), with_headers=False)
-        call.number = doc.number
-        rendered = pdf.render(doc, account.seller.name) if fields.flag("pdf") else None
         with self.store.lock:
+            # Order-number lookups are exact: a padded value finds nothing, as on the real
+            # service.
+            doc = account.find(call.number, fields.text("rendelesSzam"), call.external_id)
+            if doc is None:
+                # The XML query answers "not found" in the body only.
+                call.failed(errors.MISSING_DATA)
+                return self._error_reply("action-szamla_agent_xml", 2,
+                                         AgentFailure(errors.MISSING_DATA), with_headers=False)
+            call.number = doc.number
+            rendered = pdf.render(doc, account.seller.name) if fields.flag("pdf") else None
             element = documents.build_szamla(account, doc, rendered)
         self.schemas.self_check(element, "szamla", f"query {doc.number}")
         return AgentReply(200, [], documents.serialize(element))
 
     def _xmlszamlapdf(self, account, fields: Fields, call: AgentCall) -> AgentReply:
-        doc = account.find(call.number, fields.text("rendelesSzam"), call.external_id)
-        if doc is None:
-            raise AgentFailure(errors.MISSING_DATA)
-        call.number = doc.number
-        return self._document_reply(account, doc, call.version, True, b"")
+        with self.store.lock:
+            doc = account.find(call.number, fields.text("rendelesSzam"), call.external_id)
+            if doc is None:
+                raise AgentFailure(errors.MISSING_DATA)
+            call.number = doc.number
+            return self._document_reply(account, doc, call.version, True, b"")
 
     def _xmlszamladbkdel(self, account, fields: Fields, call: AgentCall) -> AgentReply:
         deleted = self.store.delete_proforma(account, call.number, call.order_number)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import secrets
 import socket
+import sys
+import traceback
 import urllib.parse
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
@@ -87,6 +89,13 @@ class Handler(BaseHTTPRequestHandler):
         self._route("DELETE")
 
     def _route(self, method: str) -> None:
+        try:
+            self._dispatch(method)
+        except Exception:  # a sandbox bug: say so loudly instead of hanging up
+            traceback.print_exc(file=sys.stderr)
+            self._json(500, {"error": "sandbox internal error, see its stderr"})
+
+    def _dispatch(self, method: str) -> None:
         url = urllib.parse.urlsplit(self.path)
         try:
             body = self._body()

@@ -8,6 +8,7 @@ import urllib.parse
 
 import agent_requests as req
 import pytest
+import requests
 from lxml import etree
 
 SZAMLA = "{http://www.szamlazz.hu/szamla}"
@@ -74,6 +75,17 @@ def test_v1_answers_pdf_or_done_text(sandbox):
     assert f"DEMO-{YEAR}-1".encode() in with_pdf.content
     done = req.send(sandbox, req.CREATE, req.invoice(version=1, download=False))
     assert done.text == f"xmlagentresponse=DONE;DEMO-{YEAR}-2"
+
+
+def test_pdf_is_structurally_valid(sandbox):
+    pdf = req.send(sandbox, req.CREATE, req.invoice(version=1)).content
+    startxref = int(pdf.rsplit(b"startxref", 1)[1].split()[0])
+    assert pdf[startxref:].startswith(b"xref")
+    rows = pdf[startxref:].split(b"trailer")[0].splitlines()[3:]  # after "xref", "0 n", obj 0
+    for number, row in enumerate(rows, start=1):
+        offset = int(row.split()[0])
+        assert pdf[offset:].startswith(b"%d 0 obj" % number)
+    assert b"/Type /Page " in pdf and b"(Szamla DEMO-" in pdf
 
 
 def test_prefix_and_separate_proforma_and_delivery_note_series(sandbox, schemas):
@@ -308,6 +320,21 @@ def test_taxpayer_query(sandbox):
     bad_key = req.send(sandbox, req.TAXPAYER, req.taxpayer("12345678", key="nope"))
     assert bad_key.headers["szlahu_error_code"] == "3"
     assert etree.fromstring(bad_key.content).findtext(f"{nav}result/{nav}funcCode") == "ERROR"
+
+
+def test_concurrent_creates_get_distinct_consecutive_numbers(sandbox):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(_):
+        with requests.Session() as session:
+            answer = session.post(sandbox.agent_url, timeout=30, files={
+                req.CREATE: ("request.xml", req.invoice(), "text/xml")})
+            return answer.headers["szlahu_szamlaszam"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(one, range(24)))
+    assert sorted(numbers, key=lambda n: int(n.rsplit("-", 1)[1])) == [
+        f"DEMO-{YEAR}-{n}" for n in range(1, 25)]
 
 
 def test_request_log_counts_actions(sandbox, schemas):
