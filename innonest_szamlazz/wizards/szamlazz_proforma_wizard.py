@@ -61,6 +61,7 @@ class SzamlazzProformaWizard(models.TransientModel):
         compute="_compute_buyer_email",
         store=True,
         readonly=False,
+        precompute=True,
         help="Where Számlázz.hu sends the proforma and, later, the invoice; several "
         "addresses are separated by commas.",
     )
@@ -70,6 +71,7 @@ class SzamlazzProformaWizard(models.TransientModel):
         compute="_compute_account_defaults",
         store=True,
         readonly=False,
+        precompute=True,
         domain="[('account_id', '=', account_id), ('document_kind', '=', 'invoice')]",
         help="Number series learned from Számlázz.hu; empty: the account's default series.",
     )
@@ -80,6 +82,7 @@ class SzamlazzProformaWizard(models.TransientModel):
         compute="_compute_account_defaults",
         store=True,
         readonly=False,
+        precompute=True,
         domain="[('partner_id', '=', company_partner_id)]",
         help="The account the buyer pays to, as learned from Számlázz.hu documents.",
     )
@@ -96,6 +99,7 @@ class SzamlazzProformaWizard(models.TransientModel):
         compute="_compute_language",
         store=True,
         readonly=False,
+        precompute=True,
     )
     currency_id = fields.Many2one(
         "res.currency",
@@ -258,8 +262,10 @@ class SzamlazzProformaWizard(models.TransientModel):
             due_date=proforma.due_date,
         )
         proforma.message_post(body=body, attachment_ids=proforma.pdf_attachment_id.ids)
-        for record in self._chatter_records():
-            attachments = self.env["ir.attachment"]
+        # Creating a proforma is what the Számlázz.hu User group may do; announcing it on
+        # a contact the user may not edit is part of it.
+        for record in self._chatter_records().sudo():
+            attachments = self.env["ir.attachment"].sudo()
             if pdf:
                 attachments = attachments.create({
                     "name": "%s.pdf" % proforma.number,

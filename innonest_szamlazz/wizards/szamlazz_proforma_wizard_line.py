@@ -19,21 +19,43 @@ class SzamlazzProformaWizardLine(models.TransientModel):
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     product_id = fields.Many2one("product.product", string="Product")
     name = fields.Char(
-        string="Description", compute="_compute_from_product", store=True, readonly=False,
+        string="Description",
+        compute="_compute_from_product",
+        store=True,
+        readonly=False,
+        precompute=True,
         required=True,
     )
     identifier = fields.Char(
-        compute="_compute_from_product", store=True, readonly=False,
+        compute="_compute_from_product",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="The item identifier (azonosito) on the proforma and on its invoice: the "
         "import recognises the product by it when the invoice moves the stock.",
     )
     quantity = fields.Float(digits="Product Unit of Measure", required=True, default=1.0)
-    unit = fields.Char(compute="_compute_from_product", store=True, readonly=False, required=True)
+    unit = fields.Char(
+        compute="_compute_from_product",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
     net_unit_price = fields.Float(
-        digits="Product Price", compute="_compute_from_product", store=True, readonly=False
+        digits="Product Price",
+        compute="_compute_from_product",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     vat_key = fields.Selection(
-        VAT_KEYS, string="VAT Key", compute="_compute_from_product", store=True, readonly=False
+        VAT_KEYS,
+        string="VAT Key",
+        compute="_compute_from_product",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     amount_net = fields.Monetary(compute="_compute_amounts")
     amount_gross = fields.Monetary(compute="_compute_amounts")
