@@ -5,13 +5,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 
 
-def parse_decimal(text: str | None, default: Decimal | None = None) -> Decimal | None:
+def parse_decimal(text: str | None) -> Decimal | None:
+    """A decimal from XML text (a lone decimal comma tolerated); None when absent or bad."""
     if text is None or not text.strip():
-        return default
+        return None
     try:
         return Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
-        return default
+        return None
 
 
 def round_cents(value: Decimal) -> Decimal:

@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -40,7 +40,6 @@ class Delivery:
     attempts: int = 0
     next_attempt: float = 0.0
     last_error: str | None = None
-    history: list[dict] = field(default_factory=list)
 
     def describe(self) -> dict:
         return {"id": self.id, "kind": self.kind, "number": self.number, "url": self.url,
