@@ -26,8 +26,10 @@ class ProductProduct(models.Model):
         # An identifier that still equals the old Internal Reference follows it; one
         # set by hand is kept.
         following = self.filtered(
-            lambda product: not product.szamlazz_identifier
-            or product.szamlazz_identifier == product.default_code
+            lambda product: (
+                not product.szamlazz_identifier
+                or product.szamlazz_identifier == product.default_code
+            )
         )
         result = super().write(vals)
         if following:

@@ -43,4 +43,4 @@ class ProductTemplate(models.Model):
 
     def _get_related_fields_variant_template(self):
         # Template create() copies these to the variant it has just made.
-        return super()._get_related_fields_variant_template() + ["szamlazz_identifier"]
+        return [*super()._get_related_fields_variant_template(), "szamlazz_identifier"]

@@ -3,8 +3,8 @@ import logging
 import secrets
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.addons.base.models.res_bank import sanitize_account_number
+from odoo.exceptions import UserError
 
 from ..szamlazz_agent import (
     AgentClient,
@@ -16,7 +16,6 @@ from ..szamlazz_agent import (
     SzamlazzError,
     TemporarilyUnavailableError,
 )
-
 from .szamlazz_prefix import number_prefix
 
 _logger = logging.getLogger(__name__)
@@ -203,7 +202,8 @@ class SzamlazzAccount(models.Model):
         except SzamlazzError as error:
             _logger.info(
                 "Számlázz.hu connection check of %s failed: %s",
-                self.company_id.name, type(error).__name__,
+                self.company_id.name,
+                type(error).__name__,
             )
             return None, self._describe_check_error(error, tax_id)
         finally:
@@ -260,23 +260,26 @@ class SzamlazzAccount(models.Model):
         self.ensure_one()
         was_connected = self.state == "connected"
         self.sudo().agent_key = agent_key
-        self.write({
-            "state": "connected",
-            "last_check_date": fields.Datetime.now(),
-            "last_error": False,
-        })
+        self._mark_check_passed()
         if was_connected:
             self.message_post(body=_("The Számlázz.hu Agent key was replaced and checked."))
         else:
             self.message_post(body=_("Connected to Számlázz.hu."))
 
+    def _mark_check_passed(self):
+        self.write(
+            {"state": "connected", "last_check_date": fields.Datetime.now(), "last_error": False}
+        )
+
     def _mark_check_failed(self, message):
         self.ensure_one()
-        self.write({
-            "state": "error",
-            "last_check_date": fields.Datetime.now(),
-            "last_error": message,
-        })
+        self.write(
+            {
+                "state": "error",
+                "last_check_date": fields.Datetime.now(),
+                "last_error": message,
+            }
+        )
         self.message_post(body=_("Számlázz.hu connection check failed: %s", message))
 
     def action_check_connection(self):
@@ -290,11 +293,7 @@ class SzamlazzAccount(models.Model):
             self._mark_check_failed(error)
             notification = {"type": "danger", "message": error, "sticky": True}
         else:
-            self.write({
-                "state": "connected",
-                "last_check_date": fields.Datetime.now(),
-                "last_error": False,
-            })
+            self._mark_check_passed()
             notification = {
                 "type": "success",
                 "message": _("Számlázz.hu accepts the Agent key of %s.", taxpayer.name),
@@ -302,9 +301,7 @@ class SzamlazzAccount(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": dict(
-                notification, next={"type": "ir.actions.client", "tag": "soft_reload"}
-            ),
+            "params": dict(notification, next={"type": "ir.actions.client", "tag": "soft_reload"}),
         }
 
     def action_regenerate_push_key(self):
@@ -399,11 +396,13 @@ class SzamlazzAccount(models.Model):
             bank = bank.search([("name", "=ilike", bank_name)], limit=1) or bank.create(
                 {"name": bank_name}
             )
-        return PartnerBank.create({
-            "partner_id": partner.id,
-            "acc_number": account_number,
-            "bank_id": bank.id,
-        })
+        return PartnerBank.create(
+            {
+                "partner_id": partner.id,
+                "acc_number": account_number,
+                "bank_id": bank.id,
+            }
+        )
 
     # --- Pushes ---------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import xmlrpc.client
 
-from odoo.exceptions import AccessError
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import SzamlazzCase, SzamlazzHttpCase
@@ -13,8 +13,11 @@ ACCESS_ERROR_FAULT = 4  # odoo.addons.base.controllers.rpc.RPC_FAULT_CODE_ACCESS
 class TestKeyOverXmlRpc(SzamlazzHttpCase):
     def test_inventory_user_reads_the_account_but_never_the_key(self):
         clerk = new_test_user(
-            self.env, login="raktaros", password="raktaros-pw",
-            groups="stock.group_stock_user", company_id=self.company.id,
+            self.env,
+            login="raktaros",
+            password="raktaros-pw",
+            groups="stock.group_stock_user",
+            company_id=self.company.id,
         )
 
         def call(model, method, *args, **kwargs):
@@ -42,7 +45,8 @@ class TestAccessRights(SzamlazzCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.manager = new_test_user(
-            cls.env, login="szamlazz_manager",
+            cls.env,
+            login="szamlazz_manager",
             groups="innonest_szamlazz.group_szamlazz_manager,stock.group_stock_manager",
             company_id=cls.company.id,
         )
@@ -51,7 +55,8 @@ class TestAccessRights(SzamlazzCase):
             {"company_id": cls.other_company.id, "agent_key": "other-key"}
         )
         cls.other_manager = new_test_user(
-            cls.env, login="masik_manager",
+            cls.env,
+            login="masik_manager",
             groups="innonest_szamlazz.group_szamlazz_manager",
             company_id=cls.other_company.id,
             company_ids=[Command.set([cls.other_company.id])],

@@ -129,12 +129,14 @@ class TestConnectWizard(SzamlazzCase):
         warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", self.company.id)], limit=1
         )
-        prefix = self.env["szamlazz.prefix"].create({
-            "account_id": self.account.id,
-            "name": "WEB",
-            "is_webshop": True,
-            "warehouse_id": warehouse.id,
-        })
+        prefix = self.env["szamlazz.prefix"].create(
+            {
+                "account_id": self.account.id,
+                "name": "WEB",
+                "is_webshop": True,
+                "warehouse_id": warehouse.id,
+            }
+        )
         push_key = self.account.push_key
 
         wizard = self._wizard(self.company, agent_key="rotated-key")
@@ -150,9 +152,7 @@ class TestConnectWizard(SzamlazzCase):
 
     def test_push_key_is_regenerated_on_request(self):
         push_key = self.account.push_key
-        wizard = self._wizard(
-            self.company, agent_key=SANDBOX_AGENT_KEY, regenerate_push_key=True
-        )
+        wizard = self._wizard(self.company, agent_key=SANDBOX_AGENT_KEY, regenerate_push_key=True)
         wizard.action_check_key()
         self.assertNotEqual(self.account.push_key, push_key)
         self.assertEqual(len(self.account.push_key), 40)

@@ -2,17 +2,23 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
-from psycopg2 import IntegrityError
-
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+from psycopg2 import IntegrityError
 
 from .common import SANDBOX_AGENT_KEY, SzamlazzCase
 
 BUYER = {"name": "Vevő Kft.", "zip": "1111", "city": "Budapest", "street": "Fő utca 1."}
-ITEMS = [{"name": "Kávébab 1 kg", "identifier": "DEMO-SKU-1", "quantity": 1,
-          "net_unit_price": 5504, "vat_rate": "27"}]
+ITEMS = [
+    {
+        "name": "Kávébab 1 kg",
+        "identifier": "DEMO-SKU-1",
+        "quantity": 1,
+        "net_unit_price": 5504,
+        "vat_rate": "27",
+    }
+]
 FIRST_BANK_ACCOUNT = "11773016-11111111-00000000"
 NEW_BANK_ACCOUNT = "10400000-22222222-00000000"
 
@@ -25,8 +31,10 @@ class TestLearnFromDocuments(SzamlazzCase):
         return self.account._get_client().query_invoice(number=number)
 
     def _bank_accounts(self):
-        return self.env["res.partner.bank"].with_context(active_test=False).search(
-            [("partner_id", "=", self.company.partner_id.id)]
+        return (
+            self.env["res.partner.bank"]
+            .with_context(active_test=False)
+            .search([("partner_id", "=", self.company.partner_id.id)])
         )
 
     def _messages(self):
@@ -64,10 +72,14 @@ class TestLearnFromDocuments(SzamlazzCase):
     def test_changed_bank_account_is_posted_and_the_old_one_kept(self):
         self.account._learn_from_document(self._document(kind="SZ"))
         old_bank_account = self.account.bank_account_id
-        self.sandbox.control("POST", "accounts", {
-            "agent_key": SANDBOX_AGENT_KEY,
-            "seller": {"bank_name": "K&H Bank", "bank_account": NEW_BANK_ACCOUNT},
-        })
+        self.sandbox.control(
+            "POST",
+            "accounts",
+            {
+                "agent_key": SANDBOX_AGENT_KEY,
+                "seller": {"bank_name": "K&H Bank", "bank_account": NEW_BANK_ACCOUNT},
+            },
+        )
         self.account._learn_from_document(self._document(kind="SZ"))
 
         self.assertEqual(self.account.bank_account_id.acc_number, NEW_BANK_ACCOUNT)
@@ -95,8 +107,10 @@ class TestLearnFromDocuments(SzamlazzCase):
         self.account._learn_from_document(self._document(kind="SZ", prefix="WEB"))
         self.account.prefix_ids.action_archive()
         self.account._learn_from_document(self._document(kind="SZ", prefix="WEB"))
-        prefixes = self.env["szamlazz.prefix"].with_context(active_test=False).search(
-            [("account_id", "=", self.account.id)]
+        prefixes = (
+            self.env["szamlazz.prefix"]
+            .with_context(active_test=False)
+            .search([("account_id", "=", self.account.id)])
         )
         self.assertEqual(len(prefixes), 1)
         self.assertFalse(prefixes.active)
@@ -175,9 +189,24 @@ class TestSzamlazzAccount(SzamlazzCase):
         )
         self.assertTrue(other_warehouse)
         with self.assertRaises(UserError):
-            self.env["szamlazz.prefix"].create({
-                "account_id": self.account.id,
-                "name": "WEB",
-                "is_webshop": True,
-                "warehouse_id": other_warehouse.id,
-            })
+            self.env["szamlazz.prefix"].create(
+                {
+                    "account_id": self.account.id,
+                    "name": "WEB",
+                    "is_webshop": True,
+                    "warehouse_id": other_warehouse.id,
+                }
+            )
+
+    def test_settings_show_the_connection_of_the_current_company(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.szamlazz_account_id, self.account)
+        self.assertEqual(settings.szamlazz_state, "connected")
+        action = settings.action_open_szamlazz_account()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("szamlazz.account", self.account.id)
+        )
+
+        unconnected = self.env["res.company"].create({"name": "Még Nincs Kft."})
+        settings = self.env["res.config.settings"].with_company(unconnected).create({})
+        self.assertFalse(settings.szamlazz_account_id)

@@ -46,9 +46,13 @@ class TestProductIdentifier(TransactionCase):
         )
 
     def test_identifier_set_by_hand_is_kept(self):
-        template = self.env["product.template"].create({
-            "name": "Kávé", "default_code": "COF-1", "szamlazz_identifier": "WEBSHOP-COF",
-        })
+        template = self.env["product.template"].create(
+            {
+                "name": "Kávé",
+                "default_code": "COF-1",
+                "szamlazz_identifier": "WEBSHOP-COF",
+            }
+        )
         variant = template.product_variant_id
         self.assertEqual(variant.szamlazz_identifier, "WEBSHOP-COF")
         variant.default_code = "COF-2"
@@ -62,8 +66,12 @@ class TestProductIdentifier(TransactionCase):
         self.assertEqual(variant.szamlazz_identifier, "TEA-WEB")
 
     def test_vat_key_and_unit_are_shared_by_variants(self):
-        template = self.env["product.template"].create({
-            "name": "Könyv", "szamlazz_vat_key": "5", "szamlazz_unit": "db",
-        })
+        template = self.env["product.template"].create(
+            {
+                "name": "Könyv",
+                "szamlazz_vat_key": "5",
+                "szamlazz_unit": "db",
+            }
+        )
         self.assertEqual(template.product_variant_id.szamlazz_vat_key, "5")
         self.assertEqual(template.product_variant_id.szamlazz_unit, "db")

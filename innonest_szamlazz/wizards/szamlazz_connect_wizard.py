@@ -2,9 +2,31 @@ from odoo import Command, _, api, fields, models
 
 # Hungarian writes the kind of a public place in lower case ("Váci utca 1.").
 PUBLIC_PLACE_WORDS = {
-    "utca", "út", "útja", "tér", "tere", "körút", "köz", "sor", "sétány", "fasor",
-    "rakpart", "park", "lakótelep", "dűlő", "lépcső", "liget", "sugárút", "udvar",
-    "telep", "tanya", "part", "hrsz.", "lház.", "em.", "ajtó",
+    "utca",
+    "út",
+    "útja",
+    "tér",
+    "tere",
+    "körút",
+    "köz",
+    "sor",
+    "sétány",
+    "fasor",
+    "rakpart",
+    "park",
+    "lakótelep",
+    "dűlő",
+    "lépcső",
+    "liget",
+    "sugárút",
+    "udvar",
+    "telep",
+    "tanya",
+    "part",
+    "hrsz.",
+    "lház.",
+    "em.",
+    "ajtó",
 }
 
 
@@ -103,14 +125,15 @@ class SzamlazzConnectWizard(models.TransientModel):
         account._mark_connected(agent_key)
         if self.regenerate_push_key:
             account.action_regenerate_push_key()
-        self.write({
-            "error_message": False,
-            "taxpayer_name": taxpayer.name,
-            "backfill_date": account.backfill_date,
-            "line_ids": [Command.clear()] + [
-                Command.create(values) for values in self._company_differences(taxpayer)
-            ],
-        })
+        self.write(
+            {
+                "error_message": False,
+                "taxpayer_name": taxpayer.name,
+                "backfill_date": account.backfill_date,
+                "line_ids": [Command.clear()]
+                + [Command.create(values) for values in self._company_differences(taxpayer)],
+            }
+        )
         self.step = "company" if self.line_ids else "register"
         return self._reopen()
 
@@ -133,23 +156,29 @@ class SzamlazzConnectWizard(models.TransientModel):
             current = company[field_name] or ""
             # NAV spells names in capitals: a difference in case alone is no news.
             if value and value.strip().casefold() != current.strip().casefold():
-                differences.append({
-                    "field_name": field_name,
-                    "current_value": current,
-                    "new_value": value.strip(),
-                    "apply": not current,
-                })
-        country = address and address.country and self.env["res.country"].search(
-            [("code", "=ilike", address.country)], limit=1
+                differences.append(
+                    {
+                        "field_name": field_name,
+                        "current_value": current,
+                        "new_value": value.strip(),
+                        "apply": not current,
+                    }
+                )
+        country = (
+            address
+            and address.country
+            and self.env["res.country"].search([("code", "=ilike", address.country)], limit=1)
         )
         if country and country != company.country_id:
-            differences.append({
-                "field_name": "country_id",
-                "current_value": company.country_id.name or "",
-                "new_value": country.name,
-                "new_country_id": country.id,
-                "apply": not company.country_id,
-            })
+            differences.append(
+                {
+                    "field_name": "country_id",
+                    "current_value": company.country_id.name or "",
+                    "new_value": country.name,
+                    "new_country_id": country.id,
+                    "apply": not company.country_id,
+                }
+            )
         return differences
 
     def action_apply_company_data(self):
