@@ -87,6 +87,10 @@ class Control:
         settings = {k: body[k] for k in ("push_url", "push_key", "ipn_url", "prefixes",
                                          "forbid_order_number_repetition",
                                          "decimal_comma_headers") if k in body}
+        prefixes = settings.get("prefixes")
+        if prefixes is not None and (not prefixes or not all(
+                isinstance(p, str) and p.strip() for p in prefixes)):
+            raise ControlError(400, "prefixes must be a non-empty list of names")
         for name in ("push_url", "ipn_url"):
             url = settings.get(name)
             if url and urllib.parse.urlsplit(url).scheme not in ("http", "https"):

@@ -184,17 +184,21 @@ class Document:
         return self.gross - self.paid
 
     def summary(self) -> dict:
+        """JSON for the control API; amounts as strings with two decimals."""
+        def money(value: Decimal) -> str:
+            return str(round_cents(value))
+
         return {
             "id": self.id, "number": self.number, "kind": self.kind, "prefix": self.prefix,
             "order_number": self.order_number, "external_id": self.external_id,
             "issue_date": self.issue_date.isoformat(), "currency": self.currency,
-            "buyer": self.buyer.name, "net": str(self.net), "vat": str(self.vat),
-            "gross": str(self.gross), "paid": str(self.paid),
-            "outstanding": str(self.outstanding), "cancelled": self.cancelled,
+            "buyer": self.buyer.name, "net": money(self.net), "vat": money(self.vat),
+            "gross": money(self.gross), "paid": money(self.paid),
+            "outstanding": money(self.outstanding), "cancelled": self.cancelled,
             "referenced_invoice": self.referenced_invoice,
             "referenced_proforma": self.referenced_proforma,
             "payments": [{"date": p.date.isoformat(), "title": p.title,
-                          "amount": str(p.amount)} for p in self.payments],
+                          "amount": money(p.amount)} for p in self.payments],
         }
 
 

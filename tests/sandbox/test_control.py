@@ -48,7 +48,7 @@ def test_pay_an_invoice_partially_then_storno_it(sandbox):
                            json={"agent_key": sandbox.agent_key, "amount": "270",
                                  "date": "2026-01-15"})
     assert paid["outstanding"] == "1000.00"
-    assert paid["payments"] == [{"date": "2026-01-15", "title": "átutalás", "amount": "270"}]
+    assert paid["payments"] == [{"date": "2026-01-15", "title": "átutalás", "amount": "270.00"}]
     storno = sandbox.control("POST", f"documents/{invoice['number']}/storno",
                              json={"agent_key": sandbox.agent_key})
     assert storno["kind"] == "SS" and storno["referenced_invoice"] == invoice["number"]
@@ -136,6 +136,8 @@ def test_control_errors(sandbox):
     assert post(sandbox.url + "/_sandbox/nothing", json={}).status_code == 404
     assert post(sandbox.url + "/_sandbox/accounts",
                 json={"agent_key": "k", "push_url": "file:///etc/passwd"}).status_code == 400
+    assert post(sandbox.url + "/_sandbox/accounts",
+                json={"agent_key": "k", "prefixes": []}).status_code == 400
     assert requests.get(sandbox.url + "/elsewhere", timeout=5).status_code == 404
 
 
