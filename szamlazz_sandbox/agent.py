@@ -168,7 +168,13 @@ class Agent:
                                   b"</h1></body></html>", "text/html; charset=UTF-8")
             if call.fault == "maintenance":
                 raise AgentFailure(errors.MAINTENANCE)
+            if call.fault == "agent_error" and fault.code != errors.NOTIFICATION_FAILED:
+                raise AgentFailure(fault.code)
             reply = self._dispatch(action, fields, call)
+            if call.fault == "agent_error" and call.outcome == "ok":
+                # 56: the document exists, only its e-mail failed; the answer still names it.
+                call.failed(errors.NOTIFICATION_FAILED)
+                reply.headers += _error_headers(AgentFailure(errors.NOTIFICATION_FAILED))
         except AgentFailure as failure:
             call.failed(failure.code)
             reply = self._error_reply(call.action, call.version, failure, with_headers=True)

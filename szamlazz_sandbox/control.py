@@ -115,6 +115,8 @@ class Control:
                 fault.seconds = float(body["seconds"])
             if body.get("status") is not None:
                 fault.status = int(body["status"])
+            if body.get("code") is not None:
+                fault.code = int(body["code"])
             self.faults.add(fault)
         elif method != "GET":
             raise ControlError(405, f"{method} not allowed on /_sandbox/faults")

@@ -6,12 +6,18 @@ LOGIN_FAILED = 3
 MISSING_DATA = 7
 STORNO_OF_STORNO = 14
 MISSING_XML_FILE = 53
+E_INVOICE_NOT_ALLOWED = 54
+E_INVOICE_SIGNING_FAILED = 55
+NOTIFICATION_FAILED = 56
 XML_READ_ERROR = 57
 DUPLICATE_ORDER_NUMBER = 152
 INVALID_PREFIX = 202
 ITEM_NET_WRONG = 259
 ITEM_VAT_WRONG = 260
 ITEM_GROSS_WRONG = 261
+BROWSER_SESSION_ACTIVE = 135
+LOGIN_BLOCKED = 136
+MULTIPLE_ACCOUNTS = 164
 PROFORMA_NOT_FOUND = 335
 STORNO_DATE_NOT_TODAY = 352
 PAYMENT_ON_REVERSED = 463
@@ -24,6 +30,19 @@ MESSAGES = {
     ),
     STORNO_OF_STORNO: "Sztornó és jóváíró számlát nem lehet sem sztornózni, sem jóváírni.",
     MISSING_XML_FILE: "Hiányzó XML fájl.",
+    E_INVOICE_NOT_ALLOWED: "E-számla készítés nincs engedélyezve.",
+    E_INVOICE_SIGNING_FAILED: "E-számla aláírása sikertelen.",
+    NOTIFICATION_FAILED: "A számlaértesítő e-mail kiküldése sikertelen.",
+    BROWSER_SESSION_ACTIVE: (
+        "Számla Agent futtatásához kérjük böngészőjében lépjen ki a Számlázz.hu rendszerből."
+    ),
+    LOGIN_BLOCKED: (
+        "Bejelentkezési hiba. Kérjük lépjen be a Számlázz.hu rendszerbe böngészőn keresztül."
+    ),
+    MULTIPLE_ACCOUNTS: (
+        "Ezt a funkciót csak olyan felhasználó veheti igénybe, aki egyetlen Számlázz.hu "
+        "fiókhoz férhet hozzá."
+    ),
     XML_READ_ERROR: "XML beolvasási hiba.",
     PROFORMA_NOT_FOUND: "Nincs ilyen díjbekérő (vagy törölték, vagy nem is létezett).",
     PAYMENT_ON_REVERSED: (

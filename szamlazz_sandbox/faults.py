@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-KINDS = ("latency", "http_error", "maintenance", "drop_reply", "malformed")
+KINDS = ("latency", "http_error", "maintenance", "drop_reply", "malformed", "agent_error")
 
 
 @dataclass
@@ -14,6 +14,7 @@ class Fault:
     times: int = 1
     seconds: float = 1.0  # latency
     status: int = 500  # http_error
+    code: int = 1  # agent_error: the Számla Agent error code to answer
 
 
 class Faults:

@@ -69,6 +69,22 @@ def test_malformed_reply_after_the_work_is_done(sandbox):
     assert len(documents(sandbox)) == 1
 
 
+def test_agent_error_answers_the_code_and_does_nothing(sandbox):
+    inject(sandbox, "agent_error", code=136)
+    answer = req.send(sandbox, req.CREATE, req.invoice())
+    assert answer.headers["szlahu_error_code"] == "136"
+    assert "szlahu_szamlaszam" not in answer.headers
+    assert documents(sandbox) == []
+
+
+def test_notification_failure_56_names_the_issued_document(sandbox):
+    inject(sandbox, "agent_error", code=56)
+    answer = req.send(sandbox, req.CREATE, req.invoice())
+    assert answer.headers["szlahu_error_code"] == "56"
+    (document,) = documents(sandbox)
+    assert answer.headers["szlahu_szamlaszam"] == document["number"]
+
+
 def test_faults_can_be_listed_and_cleared(sandbox):
     inject(sandbox, "maintenance", times=3)
     assert sandbox.control("GET", "faults")["faults"][0]["times"] == 3
