@@ -63,6 +63,13 @@ class SzamlazzAccount(models.Model):
     _rec_name = "company_id"
     _check_company_auto = True
 
+    @api.model
+    def _default_agent_url(self):
+        return (
+            self.env["ir.config_parameter"].sudo().get_param(AGENT_URL_PARAMETER)
+            or DEFAULT_AGENT_URL
+        )
+
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -145,13 +152,6 @@ class SzamlazzAccount(models.Model):
             "A company can be connected to one Számlázz.hu account only.",
         ),
     ]
-
-    @api.model
-    def _default_agent_url(self):
-        return (
-            self.env["ir.config_parameter"].sudo().get_param(AGENT_URL_PARAMETER)
-            or DEFAULT_AGENT_URL
-        )
 
     def _compute_callback_urls(self):
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")

@@ -1,6 +1,6 @@
 import re
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 # "PREFIX-YYYY-N"; proformas and delivery notes carry their series in front
 # ("D-WEB-2026-1", "SL-WEB-2026-1") but are numbered under the same prefix.
@@ -25,6 +25,13 @@ class SzamlazzPrefix(models.Model):
     _order = "account_id, name"
     _check_company_auto = True
 
+    @api.model
+    def _default_account_id(self):
+        # A prefix typed in by hand (a webshop not yet seen) belongs to the current company.
+        return self.env["szamlazz.account"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+
     name = fields.Char(string="Prefix", required=True, index=True)
     active = fields.Boolean(default=True)
     account_id = fields.Many2one(
@@ -33,6 +40,7 @@ class SzamlazzPrefix(models.Model):
         required=True,
         ondelete="cascade",
         index=True,
+        default=lambda self: self._default_account_id(),
     )
     company_id = fields.Many2one(
         related="account_id.company_id", store=True, index=True, precompute=True

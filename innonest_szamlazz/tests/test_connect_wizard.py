@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SANDBOX_AGENT_KEY, SzamlazzCase
 
@@ -163,3 +163,28 @@ class TestConnectWizard(SzamlazzCase):
         self.assertIn("did not accept this Agent key", wizard.error_message)
         self.assertEqual(self.account.state, "connected")
         self.assertEqual(self.account.agent_key, SANDBOX_AGENT_KEY)
+
+    def test_wizard_form_walks_through_the_three_steps(self):
+        """Through the form view, as the shop owner clicks it."""
+        wizard_model = (
+            self.env["szamlazz.connect.wizard"].with_user(self.admin).with_company(self.new_company)
+        )
+        with Form(wizard_model) as form:
+            self.assertEqual(form.step, "key")
+            form.agent_key = SANDBOX_AGENT_KEY
+            form.tax_number = "12345678-2-42"
+        action = form.record.action_check_key()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), (wizard_model._name, form.record.id)
+        )
+
+        with Form(form.record) as company_step:
+            self.assertEqual(company_step.step, "company")
+            self.assertTrue(company_step.line_ids)
+        company_step.record.action_apply_company_data()
+
+        with Form(form.record) as register_step:
+            self.assertEqual(register_step.step, "register")
+            self.assertTrue(register_step.push_key)
+            self.assertTrue(register_step.ipn_url)
+        self.assertEqual(register_step.record.action_done()["type"], "ir.actions.act_window_close")
