@@ -30,6 +30,8 @@
         "data/ir_cron_reminders.xml",
         "wizards/szamlazz_proforma_wizard_views.xml",
         "wizards/szamlazz_reminder_wizard_views.xml",
+        "wizards/szamlazz_payment_wizard_views.xml",
+        "views/szamlazz_invoice_payment_views.xml",
         "views/szamlazz_invoice_reminder_views.xml",
         "views/res_partner_outstanding_views.xml",
         "views/res_config_settings_reminders_views.xml",

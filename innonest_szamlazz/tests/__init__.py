@@ -4,3 +4,4 @@ from . import test_szamlazz_account
 from . import test_szamlazz_account_fields
 from . import test_proforma_wizard
 from . import test_payment_reminders
+from . import test_payment_registration
