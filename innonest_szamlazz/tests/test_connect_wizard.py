@@ -188,3 +188,19 @@ class TestConnectWizard(SzamlazzCase):
             self.assertTrue(register_step.push_key)
             self.assertTrue(register_step.ipn_url)
         self.assertEqual(register_step.record.action_done()["type"], "ir.actions.act_window_close")
+
+    def test_wizard_opened_from_an_account_connects_that_company(self):
+        self.new_company.vat = "12345678-2-42"
+        wizard = (
+            self.env["szamlazz.connect.wizard"]
+            .with_user(self.admin)
+            # Both companies ticked in the switcher, the main one current.
+            .with_context(
+                allowed_company_ids=[self.company.id, self.new_company.id],
+                default_company_id=self.new_company.id,
+            )
+            .create({"agent_key": SANDBOX_AGENT_KEY})
+        )
+        self.assertEqual(wizard.tax_number, "12345678-2-42")
+        wizard.action_check_key()
+        self.assertEqual(self._account_of(self.new_company).state, "connected")

@@ -61,7 +61,10 @@ class SzamlazzConnectWizard(models.TransientModel):
     is_reconnect = fields.Boolean(compute="_compute_is_reconnect")
     agent_key = fields.Char(string="Agent Key", groups="base.group_system")
     tax_number = fields.Char(
-        default=lambda self: self.env.company.vat,
+        compute="_compute_tax_number",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="Your company's Hungarian tax number; Számlázz.hu is asked what the tax "
         "authority knows about it, which proves the key works and changes nothing.",
     )
@@ -80,6 +83,11 @@ class SzamlazzConnectWizard(models.TransientModel):
         string="Import Invoices From",
         help="Optional: invoices issued at Számlázz.hu since this day are imported too.",
     )
+
+    @api.depends("company_id")
+    def _compute_tax_number(self):
+        for wizard in self:
+            wizard.tax_number = wizard.company_id.vat
 
     @api.depends("company_id")
     def _compute_is_reconnect(self):
