@@ -5,7 +5,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     szamlazz_account_id = fields.Many2one(
-        "szamlazz.account", compute="_compute_szamlazz_account_id"
+        "szamlazz.account", string="Számlázz.hu Account", compute="_compute_szamlazz_account_id"
     )
     szamlazz_state = fields.Selection(related="szamlazz_account_id.state")
     szamlazz_last_check_date = fields.Datetime(related="szamlazz_account_id.last_check_date")
