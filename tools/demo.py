@@ -23,16 +23,26 @@ ODOO_URL = "http://127.0.0.1:%d" % ODOO_PORT
 SANDBOX_URL = "http://127.0.0.1:%d" % SANDBOX_PORT
 WEBSHOP_INVOICES = int(os.environ.get("SZAMLAZZ_DEMO_WEBSHOP_INVOICES", "3"))
 
+# Runs inside `odoo shell`: the same steps a manager clicks in the "Connect Számlázz.hu" wizard.
 CONNECT_SCRIPT = """
 import json
 params = env["ir.config_parameter"].sudo()
 params.set_param("web.base.url", %(odoo_url)r)
 params.set_param("web.base.url.freeze", "True")
-account = env["szamlazz.account"]._demo_connect(%(agent_key)r, %(agent_url)r)
+params.set_param("innonest_szamlazz.agent_url", %(agent_url)r)
+company = env.ref("base.main_company")
+env["szamlazz.account"].search([("company_id", "=", company.id)]).agent_url = %(agent_url)r
+wizard = env["szamlazz.connect.wizard"].with_company(company).create({"agent_key": %(agent_key)r})
+wizard.action_check_key()
+if wizard.step == "company":
+    wizard.action_apply_company_data()
+wizard.action_done()
+account = wizard.account_id
 env.cr.commit()
 print("SZAMLAZZ_DEMO " + json.dumps({
     "push_url": account.push_url, "push_key": account.push_key, "ipn_url": account.ipn_url,
     "state": account.state, "company": account.company_id.name,
+    "error": wizard.error_message or "",
 }))
 """
 
@@ -46,8 +56,8 @@ def shell(command):
     return result.stdout.strip()
 
 
-def odoo_command(*arguments):
-    return [sys.executable, "-m", "odoo", "--database", DATABASE,
+def odoo_command(*arguments, subcommand="server"):
+    return [sys.executable, "-m", "odoo", subcommand, "--database", DATABASE,
             "--addons-path", shell('addons_path "%s"' % REPO), *arguments]
 
 
@@ -89,21 +99,24 @@ def install_or_update():
         print("Creating %s with demo data (a few minutes) ..." % DATABASE)
         arguments = ["--init", MODULES]
     command = odoo_command(*arguments, "--stop-after-init", "--no-http", "--log-level", "warn")
-    subprocess.run(command, cwd=REPO, env=odoo_environment(), check=True)
+    if subprocess.run(command, cwd=REPO, env=odoo_environment(), check=False).returncode:
+        sys.exit("Installing the addons into %s failed: Odoo's log above says why." % DATABASE)
 
 
 def connect_company():
     script = CONNECT_SCRIPT % {"odoo_url": ODOO_URL, "agent_key": AGENT_KEY,
                                "agent_url": SANDBOX_URL + "/szamla/"}
-    result = subprocess.run(odoo_command("shell", "--no-http", "--log-level", "warn"), input=script,
-                            cwd=REPO, env=odoo_environment(), capture_output=True, text=True,
-                            check=False)
+    command = odoo_command("--no-http", "--log-level", "warn", subcommand="shell")
+    result = subprocess.run(command, input=script, cwd=REPO, env=odoo_environment(),
+                            capture_output=True, text=True, check=False)
     for line in result.stdout.splitlines():
         if line.startswith("SZAMLAZZ_DEMO "):
             account = json.loads(line.split(" ", 1)[1])
             break
     else:
         sys.exit("Connecting the demo company failed:\n%s%s" % (result.stdout, result.stderr))
+    if account["error"]:
+        sys.exit("The sandbox refused the demo company's Agent key: " + account["error"])
     requests.post(SANDBOX_URL + "/_sandbox/accounts", timeout=10, json={
         "agent_key": AGENT_KEY, "push_url": account["push_url"],
         "push_key": account["push_key"], "ipn_url": account["ipn_url"],

@@ -10,7 +10,7 @@ cd "$repo" || exit 2
 require_odoo
 require_postgres
 if [ "${SZAMLAZZ_SKIP_PIP:-0}" != 1 ]; then
-    python3 -m pip install --quiet --disable-pip-version-check \
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
         -r requirements.txt -r requirements-dev.txt || die "pip could not install requirements*.txt"
 fi
 
