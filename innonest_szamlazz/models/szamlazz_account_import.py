@@ -3,6 +3,7 @@
 import logging
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..szamlazz_agent import errors
 from .szamlazz_invoice import IntakeConflictError
@@ -84,8 +85,9 @@ class SzamlazzAccount(models.Model):
                             sequence += 1
                         else:
                             more_waiting = True
-            except errors.SzamlazzError as error:
-                problem = _("Számlázz.hu could not be asked for new documents: %s", error.message)
+            except (errors.SzamlazzError, UserError) as error:
+                problem = _("Számlázz.hu could not be asked for new documents: %s",
+                            getattr(error, "message", None) or str(error))
             account.write({"import_last_run": fields.Datetime.now(),
                            "import_last_error": problem})
         return pulled, more_waiting
@@ -140,11 +142,12 @@ class SzamlazzAccount(models.Model):
                     "Számlázz.hu no longer has this document (a paid proforma becomes an "
                     "invoice, a deleted one disappears)."))
                 continue
-            except errors.SzamlazzError as error:
+            except (errors.SzamlazzError, UserError) as error:
                 # Stays flagged: the next run asks again.
                 unreachable |= account
                 account.import_last_error = _("Re-query of %(number)s failed: %(error)s",
-                                              number=invoice.number, error=error.message)
+                                              number=invoice.number,
+                                              error=getattr(error, "message", None) or str(error))
                 continue
             invoice.write({"requery_requested": False, "last_query_date": fields.Datetime.now()})
             Invoice._store_document(account, document.raw, "requery")

@@ -233,8 +233,8 @@ class SzamlazzInvoice(models.Model):
         }
         if invoice:
             invoice.write(values)
-            invoice.message_post(body=_("A new version of this document arrived (%(source)s).",
-                                        source=dict(self._fields["source"].selection)[source]))
+            invoice.message_post(body=_("A new version of this document arrived (%(channel)s).",
+                                        channel=dict(self._fields["source"].selection)[source]))
         else:
             values.update({
                 "number": document.number,
@@ -295,9 +295,12 @@ class SzamlazzInvoice(models.Model):
             try:
                 with self.env.cr.savepoint():
                     invoice._process_document(parsed[invoice.id], lookups)
-            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
-                # Another worker is changing a document this one depends on: try next run.
-                _logger.info("Számlázz.hu document %s postponed by a concurrent update", invoice.number)
+            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable,
+                    psycopg2.errors.UniqueViolation) as error:
+                # Another worker changed what this document needs (the invoice it cancels,
+                # the prefix or partner both learn at once): it stays received, next run.
+                _logger.warning("Számlázz.hu document %s postponed by a concurrent change: %s",
+                                invoice.number, error.pgerror)
             except (UserError, errors.SzamlazzError) as error:
                 invoice._set_state("error", str(error.args[0] if isinstance(error, UserError)
                                                  else error.message))

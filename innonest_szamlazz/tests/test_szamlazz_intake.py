@@ -1,0 +1,174 @@
+"""The three ways documents arrive, against the sandbox: push over HTTP, IPN, pull."""
+
+import base64
+
+from odoo.tests import tagged
+
+from .common import SANDBOX_AGENT_KEY, SzamlazzCase, SzamlazzHttpCase
+
+BUYER = {"name": "Webshop Vevő", "zip": "1111", "city": "Budapest", "street": "Fő utca 2.",
+         "email": "vevo@pelda.hu", "private_person": True}
+
+
+class StockMixin:
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stock = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1).lot_stock_id
+        cls.product = cls.env["product.product"].create({
+            "name": "T4 kávé", "default_code": "T4H-COFFEE", "type": "consu", "is_storable": True})
+        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock, 10)
+
+    def available(self):
+        return self.env["stock.quant"]._get_available_quantity(self.product, self.stock)
+
+    def deliver(self):
+        """Let the sandbox push and post now; what Odoo's server wrote is read afresh."""
+        flushed = self.sandbox.flush()
+        self.env.invalidate_all()
+        return flushed
+
+    def issue_invoice(self, quantity=2, **extra):
+        return self.sandbox.issue(kind="SZ", prefix="WEB", buyer=BUYER, items=[{
+            "name": "Kávé", "identifier": "T4H-COFFEE", "quantity": quantity,
+            "net_unit_price": 1000}], **extra)["number"]
+
+
+@tagged("post_install", "-at_install", "innonest_szamlazz")
+class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
+
+    def find(self, number):
+        return self.env["szamlazz.invoice"].search([("number", "=", number)])
+
+    def test_push_is_stored_acknowledged_and_processed_later(self):
+        self.register_push_target()
+        number = self.issue_invoice(order_number="W-100")
+        flushed = self.deliver()
+        self.assertEqual([d["number"] for d in flushed["delivered"]], [number])
+        self.assertFalse(flushed["failed"])
+        invoice = self.find(number)
+        self.assertEqual(invoice.state, "received", "the push only stores")
+        self.assertEqual(self.available(), 10)
+        self.assertEqual(self.account.document_intake, "push")
+
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.assertEqual(invoice.state, "done", invoice.state_reason)
+        self.assertEqual(self.available(), 8)
+        self.assertEqual(invoice.partner_id.name, "Webshop Vevő")
+        self.assertTrue(invoice.pdf_attachment_id, "the pushed PDF is kept")
+
+        # Paying at Számlázz.hu pushes the document again: mirror updated, stock untouched.
+        self.sandbox.control("POST", "documents/%s/pay" % number, {"agent_key": SANDBOX_AGENT_KEY})
+        self.deliver()
+        self.assertEqual(invoice.state, "received")
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self.available(), 8)
+        self.assertEqual(len(self.find(number)), 1)
+
+    def test_replayed_push_is_acknowledged_and_not_duplicated(self):
+        self.register_push_target()
+        number = self.issue_invoice()
+        self.deliver()
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        invoice = self.find(number)
+        raw = base64.b64decode(invoice.raw_xml)
+        answer = self.url_open("/szamlazz/push", data=raw, headers={
+            "X-Szamlazzhu-Key": self.account.push_key, "Content-Type": "application/xml"})
+        self.assertEqual(answer.status_code, 200)
+        self.assertIn(b"szamlavalasz", answer.content)
+        self.env.invalidate_all()
+        self.assertEqual(invoice.state, "done", "a replay is not processed again")
+        self.assertEqual(len(self.find(number)), 1)
+        self.assertEqual(self.available(), 8)
+
+    def test_refused_pushes_store_nothing(self):
+        self.register_push_target()
+        number = self.issue_invoice()
+        self.deliver()
+        valid = base64.b64decode(self.find(number).raw_xml)
+        count = self.env["szamlazz.invoice"].search_count([])
+        key = self.account.push_key
+        self.env["ir.config_parameter"].set_param("innonest_szamlazz.push_max_bytes", "2000")
+        doctype = (b'<?xml version="1.0"?><!DOCTYPE szamla [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                   b'<szamla xmlns="http://www.szamlazz.hu/szamla">&x;</szamla>')
+        cases = [
+            ({"X-Szamlazzhu-Key": "wrong"}, b"<szamla/>", 403),
+            ({}, b"<szamla/>", 403),
+            ({"X-Szamlazzhu-Key": key}, b"<szamla><alap>", 400),
+            ({"X-Szamlazzhu-Key": key}, doctype, 400),
+            ({"X-Szamlazzhu-Key": key}, valid + b" " * 3000, 400),
+        ]
+        for headers, body, status in cases:
+            answer = self.url_open("/szamlazz/push", data=body,
+                                   headers=dict(headers, **{"Content-Type": "application/xml"}))
+            self.assertEqual(answer.status_code, status, body[:60])
+        self.assertIn(b"larger than 2000 bytes", answer.content)
+        self.assertEqual(self.env["szamlazz.invoice"].search_count([]), count)
+
+    def test_ipn_only_schedules_a_requery(self):
+        self.register_push_target()
+        number = self.issue_invoice()
+        self.deliver()
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        invoice = self.find(number)
+        self.assertEqual(invoice.payment_state, "not_paid")
+        # Pushes now fail (wrong key) so only the IPN tells Odoo about the payment.
+        self.sandbox.control("POST", "accounts", {"agent_key": SANDBOX_AGENT_KEY, "push_key": "wrong"})
+        self.sandbox.control("POST", "documents/%s/pay" % number, {"agent_key": SANDBOX_AGENT_KEY})
+        flushed = self.deliver()
+        self.assertEqual([d["kind"] for d in flushed["delivered"]], ["ipn"])
+        self.assertEqual([d["kind"] for d in flushed["failed"]], ["push"])
+        self.assertTrue(invoice.requery_requested)
+        self.assertEqual(invoice.payment_state, "not_paid", "the IPN itself is not believed")
+
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.assertFalse(invoice.requery_requested)
+        self.assertEqual(invoice.source, "requery")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self.available(), 8)
+
+    def test_forged_ipn_changes_nothing_but_a_requery(self):
+        self.register_push_target()
+        number = self.issue_invoice()
+        self.deliver()
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        answer = self.url_open("/szamlazz/ipn/%d" % self.account.id, data={
+            "szlahu_szamlaszam": number, "szlahu_kifizetettbrutto": "2540"})
+        self.assertEqual(answer.status_code, 200)
+        self.env.invalidate_all()
+        invoice = self.find(number)
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.assertEqual(invoice.payment_state, "not_paid", "Számlázz.hu says it is unpaid")
+        self.assertEqual(self.url_open("/szamlazz/ipn/999999", data={"x": "1"}).status_code, 403)
+
+
+@tagged("post_install", "-at_install", "innonest_szamlazz")
+class SzamlazzPullCase(StockMixin, SzamlazzCase):
+
+    def test_pull_walks_the_webshop_series_in_bounded_runs(self):
+        self.env["szamlazz.prefix"].create({"account_id": self.account.id, "name": "WEB",
+                                            "is_webshop": True})
+        numbers = [self.issue_invoice(quantity=1) for _index in range(3)]
+        self.env["ir.config_parameter"].set_param("innonest_szamlazz.pull_max_documents", "2")
+        self.assertEqual(self.account._pull_new_documents(), (2, True))
+        self.assertEqual(self.account._pull_new_documents(), (1, False))
+        self.assertEqual(self.account._pull_new_documents(), (0, False))
+        invoices = self.env["szamlazz.invoice"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(sorted(invoices.mapped("number")), sorted(numbers))
+        self.assertEqual(set(invoices.mapped("source")), {"pull"})
+        self.env["szamlazz.invoice"]._process_inbox_batch()
+        self.assertEqual(set(invoices.mapped("state")), {"done"})
+        self.assertEqual(self.available(), 7)
+        self.assertFalse(self.account.import_last_error)
+
+    def test_pull_outage_is_recorded_not_raised(self):
+        self.env["szamlazz.prefix"].create({"account_id": self.account.id, "name": "WEB",
+                                            "is_webshop": True})
+        self.sandbox.control("POST", "faults", {"kind": "maintenance", "times": 10})
+        self.account.sudo().write({"agent_url": self.sandbox.agent_url})
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.assertTrue(self.account.import_last_error)
+        self.sandbox.control("DELETE", "faults")
