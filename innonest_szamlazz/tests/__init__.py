@@ -2,6 +2,10 @@ from . import test_access_rights
 from . import test_connect_wizard
 from . import test_szamlazz_account
 from . import test_szamlazz_account_fields
+from . import test_szamlazz_invoice_processing
+from . import test_szamlazz_buyer_matching
+from . import test_szamlazz_intake
 from . import test_proforma_wizard
 from . import test_payment_reminders
+from . import test_szamlazz_inbox_concurrency
 from . import test_payment_registration
