@@ -11,7 +11,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, ServiceUnavailable
 from odoo import http
 from odoo.http import request
 
-from ..models.szamlazz_invoice import IntakeConflictError
+from ..models.szamlazz_invoice import IntakeConflictError, positive_int_param
 from ..szamlazz_agent import build_push_acknowledgement, errors
 
 _logger = logging.getLogger(__name__)
@@ -24,8 +24,7 @@ class SzamlazzPushController(http.Controller):
     def _push_max_bytes(self):
         """Knob ``innonest_szamlazz.push_max_bytes`` (default 5 MB = 5242880): the largest
         push body accepted; a document with its PDF is well below it."""
-        value = request.env["ir.config_parameter"].sudo().get_param("innonest_szamlazz.push_max_bytes")
-        return int(value) if value and value.strip().isdigit() and int(value) > 0 else DEFAULT_PUSH_MAX_BYTES
+        return positive_int_param(request.env, "innonest_szamlazz.push_max_bytes", DEFAULT_PUSH_MAX_BYTES)
 
     @http.route("/szamlazz/push", type="http", auth="public", methods=["POST"], csrf=False,
                 save_session=False)

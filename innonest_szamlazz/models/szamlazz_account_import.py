@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..szamlazz_agent import errors
-from .szamlazz_invoice import IntakeConflictError
+from .szamlazz_invoice import IntakeConflictError, positive_int_param
 
 _logger = logging.getLogger(__name__)
 
@@ -14,11 +14,6 @@ DEFAULT_PULL_LIMIT = 100
 DEFAULT_REQUERY_LIMIT = 50
 # pg_try_advisory_xact_lock(key1, key2): key1 tells our locks apart from other modules'.
 _PULL_LOCK_NAMESPACE = 724001
-
-
-def _positive_int_param(env, key, default):
-    value = env["ir.config_parameter"].sudo().get_param(key)
-    return int(value) if value and value.strip().isdigit() and int(value) > 0 else default
 
 
 class SzamlazzAccount(models.Model):
@@ -48,7 +43,7 @@ class SzamlazzAccount(models.Model):
     def _pull_limit(self):
         """Knob ``innonest_szamlazz.pull_max_documents`` (default 100): new documents one
         run asks Számlázz.hu for, per account."""
-        return _positive_int_param(self.env, "innonest_szamlazz.pull_max_documents",
+        return positive_int_param(self.env, "innonest_szamlazz.pull_max_documents",
                                    DEFAULT_PULL_LIMIT)
 
     def _pull_new_documents(self):
@@ -113,7 +108,7 @@ class SzamlazzAccount(models.Model):
     def _requery_limit(self):
         """Knob ``innonest_szamlazz.requery_batch_size`` (default 50): documents re-queried
         (IPN, payment refresh) per run."""
-        return _positive_int_param(self.env, "innonest_szamlazz.requery_batch_size",
+        return positive_int_param(self.env, "innonest_szamlazz.requery_batch_size",
                                    DEFAULT_REQUERY_LIMIT)
 
     @api.model
@@ -136,7 +131,7 @@ class SzamlazzAccount(models.Model):
                 document = account._get_client().query_invoice(number=invoice.number,
                                                                  with_pdf=False)
             except errors.NotFoundError:
-                invoice.write({"requery_requested": False,
+                invoice.write({"requery_requested": False, "missing_at_szamlazz": True,
                                "last_query_date": fields.Datetime.now()})
                 invoice.message_post(body=_(
                     "Számlázz.hu no longer has this document (a paid proforma becomes an "

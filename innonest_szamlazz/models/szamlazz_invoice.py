@@ -41,6 +41,13 @@ PAYABLE_KINDS = ("SZ", "D", "ES", "VS", "HS", "JS")
 _NUMBER = re.compile(r"^(?:(?:D|SL)-)?(?P<prefix>.+)-(?P<year>\d{4})-(?P<sequence>\d+)$")
 
 DEFAULT_BATCH_SIZE = 50
+DEFAULT_PAYMENT_REFRESH_LIMIT = 200
+
+
+def positive_int_param(env, key, default):
+    """A positive integer system parameter, ``default`` when unset or not one."""
+    value = (env["ir.config_parameter"].sudo().get_param(key) or "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default
 
 
 def number_parts(number):
@@ -87,6 +94,10 @@ class SzamlazzInvoice(models.Model):
         readonly=True, index=True,
         help="Set by an IPN or the payment refresh: ask Számlázz.hu for the current version.")
     last_query_date = fields.Datetime(readonly=True)
+    missing_at_szamlazz = fields.Boolean(
+        "Gone from Számlázz.hu", readonly=True,
+        help="Számlázz.hu answered \"not found\" when asked: a proforma that was paid (it became "
+             "the final invoice) or deleted. Without a final invoice it is owed no more.")
 
     internal_id = fields.Integer("Számlázz.hu id", readonly=True)
     kind = fields.Selection(DOCUMENT_KINDS, readonly=True, index=True)
@@ -153,12 +164,14 @@ class SzamlazzInvoice(models.Model):
             invoice.amount_paid = sum(invoice.payment_ids.mapped("amount"))
             invoice.amount_residual = invoice.amount_gross - invoice.amount_paid
 
-    @api.depends("kind", "cancelled", "issue_date", "amount_paid", "amount_residual", "due_date")
+    @api.depends("kind", "cancelled", "issue_date", "amount_paid", "amount_residual", "due_date",
+                 "missing_at_szamlazz", "final_invoice_id")
     def _compute_payment_state(self):
         today = fields.Date.context_today(self)
         for invoice in self:
             rounding = invoice.currency_id.rounding or 0.01
-            if invoice.kind not in PAYABLE_KINDS or invoice.cancelled or not invoice.issue_date:
+            if invoice.kind not in PAYABLE_KINDS or invoice.cancelled or not invoice.issue_date \
+                    or (invoice.missing_at_szamlazz and not invoice.final_invoice_id):
                 invoice.payment_state = False
             elif float_compare(invoice.amount_residual, 0.0, precision_rounding=rounding) <= 0:
                 invoice.payment_state = "paid"
@@ -175,7 +188,8 @@ class SzamlazzInvoice(models.Model):
         values = [value] if isinstance(value, str) or value is False else list(value)
         today = fields.Date.context_today(self)
         payable = [("kind", "in", PAYABLE_KINDS), ("cancelled", "=", False),
-                   ("issue_date", "!=", False)]
+                   ("issue_date", "!=", False),
+                   "|", ("missing_at_szamlazz", "=", False), ("final_invoice_id", "!=", False)]
         unpaid = payable + [("amount_residual", ">", 0)]
         per_state = {
             "paid": payable + [("amount_residual", "<=", 0)],
@@ -190,8 +204,10 @@ class SzamlazzInvoice(models.Model):
             if state in per_state:
                 ids.update(self.search(per_state[state]).ids)
         if False in values:
-            ids.update(self.search(["|", "|", ("kind", "not in", PAYABLE_KINDS),
-                                    ("cancelled", "=", True), ("issue_date", "=", False)]).ids)
+            ids.update(self.search(["|", "|", "|", ("kind", "not in", PAYABLE_KINDS),
+                                    ("cancelled", "=", True), ("issue_date", "=", False),
+                                    "&", ("missing_at_szamlazz", "=", True),
+                                    ("final_invoice_id", "=", False)]).ids)
         return [("id", "in" if operator in ("=", "in") else "not in", list(ids))]
 
     def _compute_picking_count(self):
@@ -225,6 +241,7 @@ class SzamlazzInvoice(models.Model):
             "raw_xml_sha256": digest,
             "state": "received",
             "state_reason": False,
+            "missing_at_szamlazz": False,
             "kind": document.kind if document.kind in dict(DOCUMENT_KINDS) else False,
             "internal_id": document.internal_id,
             "order_number": document.order_number,
@@ -258,9 +275,7 @@ class SzamlazzInvoice(models.Model):
     def _batch_size(self):
         """Knob ``innonest_szamlazz.import_batch_size`` (default 50): documents processed per
         batch; the scheduled action commits after each batch."""
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            "innonest_szamlazz.import_batch_size")
-        return int(value) if value and value.isdigit() and int(value) > 0 else DEFAULT_BATCH_SIZE
+        return positive_int_param(self.env, "innonest_szamlazz.import_batch_size", DEFAULT_BATCH_SIZE)
 
     @api.model
     def _lock_received_batch(self, limit):
@@ -517,9 +532,8 @@ class SzamlazzInvoice(models.Model):
     def _payment_refresh_limit(self):
         """Knob ``innonest_szamlazz.payment_refresh_limit`` (default 200): unpaid documents
         the daily refresh asks Számlázz.hu about, those asked longest ago first."""
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            "innonest_szamlazz.payment_refresh_limit")
-        return int(value) if value and value.strip().isdigit() and int(value) > 0 else 200
+        return positive_int_param(self.env, "innonest_szamlazz.payment_refresh_limit",
+                                  DEFAULT_PAYMENT_REFRESH_LIMIT)
 
     @api.model
     def _cron_refresh_payment_status(self):

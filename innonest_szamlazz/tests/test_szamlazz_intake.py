@@ -130,6 +130,46 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(self.available(), 8)
 
+    def test_paid_proforma_becomes_the_invoice_that_moves_stock(self):
+        self.register_push_target()
+        proforma_number = self.sandbox.issue(kind="D", prefix="WEB", buyer=BUYER, order_number="W-200", items=[{
+            "name": "Kávé", "identifier": "T4H-COFFEE", "quantity": 3, "net_unit_price": 1000}])["number"]
+        self.deliver()
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        proforma = self.find(proforma_number)
+        self.assertEqual((proforma.kind, proforma.state), ("D", "done"))
+        self.assertEqual(self.available(), 10, "a proforma moves nothing")
+
+        paid = self.sandbox.control("POST", "documents/%s/pay" % proforma_number,
+                                    {"agent_key": SANDBOX_AGENT_KEY})
+        self.deliver()
+        self.assertTrue(proforma.requery_requested, "the IPN names the proforma too")
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        invoice = self.find(paid["number"])
+        self.assertEqual(invoice.state, "done", invoice.state_reason)
+        self.assertEqual(invoice.proforma_id, proforma)
+        self.assertEqual(proforma.final_invoice_id, invoice)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self.available(), 7)
+        self.assertFalse(proforma.requery_requested)
+        self.assertTrue(proforma.missing_at_szamlazz)
+        self.assertTrue(any("no longer has" in body for body in proforma.message_ids.mapped("body")))
+
+    def test_storno_from_the_web_ui_returns_the_goods(self):
+        self.register_push_target()
+        number = self.issue_invoice(quantity=4)
+        self.deliver()
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.assertEqual(self.available(), 6)
+        storno_number = self.sandbox.control("POST", "documents/%s/storno" % number,
+                                             {"agent_key": SANDBOX_AGENT_KEY})["number"]
+        self.deliver()
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        storno = self.find(storno_number)
+        self.assertEqual((storno.kind, storno.state), ("SS", "done"))
+        self.assertTrue(self.find(number).cancelled)
+        self.assertEqual(self.available(), 10)
+
     def test_forged_ipn_changes_nothing_but_a_requery(self):
         self.register_push_target()
         number = self.issue_invoice()
@@ -163,6 +203,22 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         self.assertEqual(set(invoices.mapped("state")), {"done"})
         self.assertEqual(self.available(), 7)
         self.assertFalse(self.account.import_last_error)
+
+    def test_unpaid_invoices_are_refreshed_and_import_runs_on_demand(self):
+        self.env["szamlazz.prefix"].create({"account_id": self.account.id, "name": "WEB",
+                                            "is_webshop": True})
+        number = self.issue_invoice()
+        result = self.account.import_documents()
+        self.assertEqual((result["pulled"], result["processed"]), (1, 1))
+        invoice = self.env["szamlazz.invoice"].search([("number", "=", number)])
+        self.assertEqual(invoice.payment_state, "not_paid")
+        # Paid at Számlázz.hu, and neither push nor IPN reaches Odoo.
+        self.sandbox.control("POST", "documents/%s/pay" % number, {"agent_key": SANDBOX_AGENT_KEY})
+        self.env["szamlazz.invoice"]._cron_refresh_payment_status()
+        self.assertTrue(invoice.requery_requested)
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self.available(), 8)
 
     def test_pull_outage_is_recorded_not_raised(self):
         self.env["szamlazz.prefix"].create({"account_id": self.account.id, "name": "WEB",
