@@ -1,6 +1,7 @@
 {
     "name": "Számlázz.hu Connector: Sales",
-    "summary": "Proformas (díjbekérő) from quotations; a paid proforma validates the order's delivery",
+    "summary": "Proformas (díjbekérő) from quotations; "
+    "a paid proforma validates the order's delivery",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/innonest/innonest_szamlazz",

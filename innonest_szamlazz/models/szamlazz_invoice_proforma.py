@@ -15,7 +15,8 @@ class SzamlazzInvoice(models.Model):
         """A proforma is paid through its final invoice: Számlázz.hu records the payment
         there and drops the proforma, so the proforma shows the invoice's payments."""
         super()._compute_amounts()
-        for proforma in self.filtered(lambda invoice: invoice.kind == "D" and invoice.final_invoice_id):
+        settled = self.filtered(lambda invoice: invoice.kind == "D" and invoice.final_invoice_id)
+        for proforma in settled:
             paid = sum(proforma.final_invoice_id.payment_ids.mapped("amount"))
             proforma.amount_paid = min(paid, proforma.amount_gross)
             proforma.amount_residual = proforma.amount_gross - proforma.amount_paid

@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.tools import email_normalize_all
+from odoo.tools import email_normalize_all, format_amount
 
 _logger = logging.getLogger(__name__)
 
@@ -72,19 +72,18 @@ class SzamlazzInvoice(models.Model):
         self.ensure_one()
         template = self.env.ref("innonest_szamlazz.mail_template_szamlazz_payment_reminder")
         template.sudo().send_mail(self.id, email_values={"email_to": email_to})
+        amount = format_amount(self.env, self.amount_residual, self.currency_id)
         if level:
             body = _(
-                "Payment reminder %(level)s sent to %(email)s: %(amount)s %(currency)s "
-                "outstanding since %(due_date)s.",
-                level=level, email=email_to, amount=self.amount_residual,
-                currency=self.currency_code, due_date=self.due_date,
+                "Payment reminder %(level)s sent to %(email)s: %(amount)s outstanding since "
+                "%(due_date)s.",
+                level=level, email=email_to, amount=amount, due_date=self.due_date,
             )
         else:
             body = _(
-                "Payment reminder sent by %(user)s to %(email)s: %(amount)s %(currency)s "
-                "outstanding since %(due_date)s.",
-                user=self.env.user.name, email=email_to, amount=self.amount_residual,
-                currency=self.currency_code, due_date=self.due_date,
+                "Payment reminder sent by %(user)s to %(email)s: %(amount)s outstanding since "
+                "%(due_date)s.",
+                user=self.env.user.name, email=email_to, amount=amount, due_date=self.due_date,
             )
         # Salespeople only read invoices; the reminder is still theirs (author stays).
         self.sudo().message_post(body=body)
@@ -162,7 +161,7 @@ class SzamlazzInvoice(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._send_payment_reminder(email_to, level=level)
-        except Exception as error:  # noqa: BLE001 - one bad invoice must not stop the others
+        except Exception as error:  # one bad invoice must not stop the others
             _logger.exception("Payment reminder for %s failed", self.number)
             self.message_post(body=_("Payment reminder %(level)s could not be sent: %(error)s",
                                      level=level, error=error))

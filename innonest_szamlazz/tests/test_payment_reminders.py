@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from freezegun import freeze_time
-
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import SzamlazzCase

@@ -118,7 +118,8 @@ class TestProformaWizard(SzamlazzCase):
             self.sandbox.state()["request_counts"]["by_external_id"][external_id][CREATE_ACTION], 1)
 
     def test_buyer_identifier_is_never_another_partners(self):
-        taken = self.env["res.partner"].create({"name": "Másik Kft.", "szamlazz_identifier": "VEVO-1"})
+        taken = self.env["res.partner"].create(
+            {"name": "Másik Kft.", "szamlazz_identifier": "VEVO-1"})
         wizard = self.open_wizard()
         wizard.action_create_proforma()
         self.assertNotEqual(self.buyer.szamlazz_identifier, taken.szamlazz_identifier)

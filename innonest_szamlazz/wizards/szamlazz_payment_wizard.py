@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare, float_repr
+from odoo.tools import SQL, float_compare, float_repr, format_amount
 
 from ..szamlazz_agent import CreditEntryRequest, PaymentRequest, SzamlazzError
 from .szamlazz_agent_user_error import agent_user_error
@@ -83,8 +83,8 @@ class SzamlazzPaymentWizard(models.TransientModel):
         self.env["szamlazz.invoice"]._store_document(invoice.account_id, document.raw, "requery")
         invoice._process()
         invoice.message_post(body=_(
-            "%(user)s recorded a payment of %(amount)s %(currency)s (%(date)s) at Számlázz.hu.",
-            user=self.env.user.name, amount=self.amount, currency=invoice.currency_code,
+            "%(user)s recorded a payment of %(amount)s (%(date)s) at Számlázz.hu.",
+            user=self.env.user.name, amount=format_amount(self.env, self.amount, self.currency_id),
             date=self.date,
         ))
         self.registered = True

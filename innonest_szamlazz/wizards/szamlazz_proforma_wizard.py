@@ -4,13 +4,13 @@ from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_repr
+from odoo.tools import SQL, float_repr, format_amount
 
 from ..models.szamlazz_account import INVOICE_LANGUAGES
 from ..models.szamlazz_buyer_matcher import hu_tax_number
+from ..models.szamlazz_invoice import IntakeConflictError
 from ..szamlazz_agent import (
     BuyerRequest,
-    InvoiceItemRequest,
     InvoiceRequest,
     NotFoundError,
     SzamlazzError,
@@ -106,7 +106,9 @@ class SzamlazzProformaWizard(models.TransientModel):
         required=True,
         default=lambda self: self.env.company.currency_id,
     )
-    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
     exchange_rate = fields.Float(
         digits=(16, 4),
         help="HUF per unit of the currency. Leave empty: Számlázz.hu applies the "
@@ -248,17 +250,23 @@ class SzamlazzProformaWizard(models.TransientModel):
     def _store_proforma(self, account, document, pdf):
         """The mirror of the proforma, made by the import pipeline like any document,
         with the PDF in its chatter and in the chatter of the records it was made from."""
-        Invoice = self.env["szamlazz.invoice"]
-        proforma, _document = Invoice._store_document(account, document.raw, "pull")
+        try:
+            proforma, _document = self.env["szamlazz.invoice"]._store_document(
+                account, document.raw, "pull"
+            )
+        except IntakeConflictError:
+            # Számlázz.hu's push of the new proforma is being stored at this very moment.
+            raise UserError(_(
+                "Számlázz.hu created the proforma and Odoo is receiving it right now. "
+                "Click Create Proforma again in a moment: it opens the same proforma."
+            )) from None
         proforma._process()
         if pdf and not proforma.pdf_attachment_id:
             proforma._store_pdf(pdf)
         body = _(
-            "Proforma %(number)s created at Számlázz.hu: %(amount)s %(currency)s, "
-            "due %(due_date)s.",
+            "Proforma %(number)s created at Számlázz.hu: %(amount)s, due %(due_date)s.",
             number=proforma.number,
-            amount=proforma.amount_gross,
-            currency=proforma.currency_code,
+            amount=format_amount(self.env, proforma.amount_gross, proforma.currency_id),
             due_date=proforma.due_date,
         )
         proforma.message_post(body=body, attachment_ids=proforma.pdf_attachment_id.ids)

@@ -1,5 +1,4 @@
 from odoo import fields, models
-
 from odoo.addons.innonest_szamlazz.vat_keys import VAT_KEYS
 
 

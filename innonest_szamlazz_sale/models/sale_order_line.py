@@ -1,5 +1,4 @@
 from odoo import models
-
 from odoo.addons.innonest_szamlazz.vat_keys import normalize_vat_key
 
 

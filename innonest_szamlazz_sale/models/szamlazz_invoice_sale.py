@@ -33,7 +33,9 @@ class SzamlazzInvoice(models.Model):
         )
         not_in_order = []
         for line in lines:
-            product_moves = moves.filtered(lambda move: move.product_id == line.product_id)
+            product_moves = moves.filtered(
+                lambda move, product=line.product_id: move.product_id == product
+            )
             if not product_moves:
                 not_in_order.append(line)
                 continue

@@ -1,9 +1,8 @@
 """A proforma from a quotation, paid at Számlázz.hu, delivers the order (sandbox + push)."""
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
-
 from odoo.addons.innonest_szamlazz.tests.common import SANDBOX_AGENT_KEY, SzamlazzHttpCase
+from odoo.tests import new_test_user, tagged
 
 CREATE_ACTION = "action-xmlagentxmlfile"
 
@@ -18,7 +17,8 @@ class TestSaleProforma(SzamlazzHttpCase):
         cls.company.country_id = env.ref("base.hu")
         forint = env.ref("base.HUF")
         forint.active = True
-        cls.pricelist = env["product.pricelist"].create({"name": "Forint", "currency_id": forint.id})
+        cls.pricelist = env["product.pricelist"].create(
+            {"name": "Forint", "currency_id": forint.id})
         Tax = env["account.tax"]
         cls.vat_27 = Tax.create({"name": "ÁFA 27%", "amount": 27, "amount_type": "percent",
                                  "type_tax_use": "sale"})
@@ -94,7 +94,8 @@ class TestSaleProforma(SzamlazzHttpCase):
         self.assertAlmostEqual(proforma.amount_gross, 2 * 6291 * 1.27 + 2990 * 1.27 + 20000)
         [create] = self.agent_creates()
         self.assertEqual(create["order_number"], self.order.name)
-        self.assertRegex(create["external_id"], r"^odoo-\w{8}-sale\.order-%d-proforma$" % self.order.id)
+        self.assertRegex(create["external_id"],
+                         r"^odoo-\w{8}-sale\.order-%d-proforma$" % self.order.id)
         posted = self.order.message_ids.filtered(lambda m: proforma.number in (m.body or ""))
         self.assertEqual(posted.attachment_ids.mapped("name"), ["%s.pdf" % proforma.number])
 
