@@ -6,10 +6,9 @@ scheduled action does the work.
 
 import logging
 
-from werkzeug.exceptions import BadRequest, Forbidden, ServiceUnavailable
-
 from odoo import http
 from odoo.http import request
+from werkzeug.exceptions import BadRequest, Forbidden, ServiceUnavailable
 
 from ..models.szamlazz_invoice import IntakeConflictError, positive_int_param
 from ..szamlazz_agent import build_push_acknowledgement, errors
@@ -20,14 +19,21 @@ DEFAULT_PUSH_MAX_BYTES = 5 * 1024 * 1024
 
 
 class SzamlazzPushController(http.Controller):
-
     def _push_max_bytes(self):
         """Knob ``innonest_szamlazz.push_max_bytes`` (default 5 MB = 5242880): the largest
         push body accepted; a document with its PDF is well below it."""
-        return positive_int_param(request.env, "innonest_szamlazz.push_max_bytes", DEFAULT_PUSH_MAX_BYTES)
+        return positive_int_param(
+            request.env, "innonest_szamlazz.push_max_bytes", DEFAULT_PUSH_MAX_BYTES
+        )
 
-    @http.route("/szamlazz/push", type="http", auth="public", methods=["POST"], csrf=False,
-                save_session=False)
+    @http.route(
+        "/szamlazz/push",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
     def szamlazz_push(self, **_kwargs):
         """One `szamla` document per request, ``X-Szamlazzhu-Key`` names the account.
 
@@ -36,11 +42,15 @@ class SzamlazzPushController(http.Controller):
         `szamla`) or larger than the knob allows.
         503: the same document is being stored right now; Számlázz.hu retries.
         """
-        account = request.env["szamlazz.account"].sudo()._find_by_push_key(
-            request.httprequest.headers.get("X-Szamlazzhu-Key") or "")
+        account = (
+            request.env["szamlazz.account"]
+            .sudo()
+            ._find_by_push_key(request.httprequest.headers.get("X-Szamlazzhu-Key") or "")
+        )
         if not account:
-            _logger.warning("Számlázz.hu push refused: unknown key (from %s)",
-                            request.httprequest.remote_addr)
+            _logger.warning(
+                "Számlázz.hu push refused: unknown key (from %s)", request.httprequest.remote_addr
+            )
             raise Forbidden("Unknown or missing X-Szamlazzhu-Key.")
         limit = self._push_max_bytes()
         if (request.httprequest.content_length or 0) > limit:
@@ -49,20 +59,33 @@ class SzamlazzPushController(http.Controller):
         if len(body) > limit:
             raise BadRequest("The document is larger than %d bytes." % limit)
         try:
-            invoice, document = request.env["szamlazz.invoice"].sudo()._store_document(
-                account, body, "push")
+            _invoice, document = (
+                request.env["szamlazz.invoice"].sudo()._store_document(account, body, "push")
+            )
         except errors.SzamlazzError as error:
-            _logger.warning("Számlázz.hu push refused for account %s: %s", account.id, error.message)
+            _logger.warning(
+                "Számlázz.hu push refused for account %s: %s", account.id, error.message
+            )
             raise BadRequest("Not an acceptable szamla document: %s" % error.message) from None
         except IntakeConflictError:
-            raise ServiceUnavailable("The document is being stored by another request; retry.") from None
+            raise ServiceUnavailable(
+                "The document is being stored by another request; retry."
+            ) from None
         if account.document_intake != "push":
             account.document_intake = "push"
-        return request.make_response(build_push_acknowledgement(document), headers=[
-            ("Content-Type", "application/xml; charset=UTF-8")])
+        return request.make_response(
+            build_push_acknowledgement(document),
+            headers=[("Content-Type", "application/xml; charset=UTF-8")],
+        )
 
-    @http.route("/szamlazz/ipn/<int:account_id>", type="http", auth="public", methods=["POST"],
-                csrf=False, save_session=False)
+    @http.route(
+        "/szamlazz/ipn/<int:account_id>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
     def szamlazz_ipn(self, account_id, **form):
         """Számlázz.hu's payment notification. Anyone can post this form, so nothing in it
         is believed: it only asks the scheduled action to re-query the named documents."""

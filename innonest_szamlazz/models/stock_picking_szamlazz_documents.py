@@ -5,7 +5,8 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     szamlazz_document_count = fields.Integer(
-        "Számlázz.hu documents", compute="_compute_szamlazz_document_count")
+        "Számlázz.hu documents", compute="_compute_szamlazz_document_count"
+    )
 
     def _szamlazz_documents(self):
         return self.env["szamlazz.invoice"].search([("picking_ids", "in", self.ids)])
@@ -13,13 +14,15 @@ class StockPicking(models.Model):
     def _compute_szamlazz_document_count(self):
         for picking in self:
             picking.szamlazz_document_count = picking._origin.id and len(
-                picking._origin._szamlazz_documents())
+                picking._origin._szamlazz_documents()
+            )
 
     def action_view_szamlazz_documents(self):
         self.ensure_one()
         documents = self._szamlazz_documents()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "innonest_szamlazz.szamlazz_invoice_action")
+            "innonest_szamlazz.szamlazz_invoice_action"
+        )
         action["domain"] = [("id", "in", documents.ids)]
         if len(documents) == 1:
             action.update(view_mode="form", views=[(False, "form")], res_id=documents.id)

@@ -19,21 +19,28 @@ _PULL_LOCK_NAMESPACE = 724001
 class SzamlazzAccount(models.Model):
     _inherit = "szamlazz.account"
 
-    document_intake = fields.Selection([
-        ("pull", "Agent queries (pull)"),
-        ("push", "Data connection (push)"),
-    ], default="pull", required=True,
+    document_intake = fields.Selection(
+        [
+            ("pull", "Agent queries (pull)"),
+            ("push", "Data connection (push)"),
+        ],
+        default="pull",
+        required=True,
         help="Pull: Odoo asks Számlázz.hu for each new webshop invoice number. "
-             "Push: Számlázz.hu sends every document to Odoo (registered data connection); "
-             "the first push received switches the account to it.")
+        "Push: Számlázz.hu sends every document to Odoo (registered data connection); "
+        "the first push received switches the account to it.",
+    )
     import_last_run = fields.Datetime("Last import", readonly=True)
     import_last_error = fields.Text("Last import problem", readonly=True)
     szamlazz_invoice_ids = fields.One2many("szamlazz.invoice", "account_id", string="Documents")
     szamlazz_invoice_count = fields.Integer(compute="_compute_szamlazz_invoice_count")
 
     def _compute_szamlazz_invoice_count(self):
-        counts = dict(self.env["szamlazz.invoice"]._read_group(
-            [("account_id", "in", self.ids)], ["account_id"], ["__count"]))
+        counts = dict(
+            self.env["szamlazz.invoice"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
         for account in self:
             account.szamlazz_invoice_count = counts.get(account, 0)
 
@@ -43,8 +50,9 @@ class SzamlazzAccount(models.Model):
     def _pull_limit(self):
         """Knob ``innonest_szamlazz.pull_max_documents`` (default 100): new documents one
         run asks Számlázz.hu for, per account."""
-        return positive_int_param(self.env, "innonest_szamlazz.pull_max_documents",
-                                   DEFAULT_PULL_LIMIT)
+        return positive_int_param(
+            self.env, "innonest_szamlazz.pull_max_documents", DEFAULT_PULL_LIMIT
+        )
 
     def _pull_new_documents(self):
         """Walk each webshop prefix's numbers forward from the last imported one
@@ -52,9 +60,12 @@ class SzamlazzAccount(models.Model):
         more_waiting)``; problems are recorded on the account, never raised."""
         pulled, more_waiting = 0, False
         Invoice = self.env["szamlazz.invoice"].sudo()
-        for account in self.sudo().filtered(lambda a: a.document_intake == "pull" and a.state == "connected"):
-            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
-                                [_PULL_LOCK_NAMESPACE, account.id])
+        for account in self.sudo().filtered(
+            lambda a: a.document_intake == "pull" and a.state == "connected"
+        ):
+            self.env.cr.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", [_PULL_LOCK_NAMESPACE, account.id]
+            )
             if not self.env.cr.fetchone()[0]:
                 continue  # another worker is pulling this account right now
             budget = self._pull_limit()
@@ -62,7 +73,8 @@ class SzamlazzAccount(models.Model):
             try:
                 client = account._get_client()
                 webshop_prefixes = account.prefix_ids.filtered(
-                    lambda p: p.is_webshop and p.document_kind == "invoice")
+                    lambda p: p.is_webshop and p.document_kind == "invoice"
+                )
                 for prefix in webshop_prefixes:
                     for year, sequence in account._pull_start_points(prefix.name):
                         while budget > 0:
@@ -81,10 +93,11 @@ class SzamlazzAccount(models.Model):
                         else:
                             more_waiting = True
             except (errors.SzamlazzError, UserError) as error:
-                problem = _("Számlázz.hu could not be asked for new documents: %s",
-                            getattr(error, "message", None) or str(error))
-            account.write({"import_last_run": fields.Datetime.now(),
-                           "import_last_error": problem})
+                problem = _(
+                    "Számlázz.hu could not be asked for new documents: %s",
+                    getattr(error, "message", None) or str(error),
+                )
+            account.write({"import_last_run": fields.Datetime.now(), "import_last_error": problem})
         return pulled, more_waiting
 
     def _pull_start_points(self, prefix):
@@ -93,8 +106,12 @@ class SzamlazzAccount(models.Model):
         self.ensure_one()
         this_year = fields.Date.context_today(self).year
         Invoice = self.env["szamlazz.invoice"].sudo()
-        scope = [("account_id", "=", self.id), ("number_prefix", "=", prefix),
-                 ("number_year", "!=", 0), ("kind", "not in", ("D", "SL"))]
+        scope = [
+            ("account_id", "=", self.id),
+            ("number_prefix", "=", prefix),
+            ("number_year", "!=", 0),
+            ("kind", "not in", ("D", "SL")),
+        ]
         last = Invoice.search(scope, order="number_year desc, number_sequence desc", limit=1)
         if not last:
             return [(this_year, 1)]
@@ -108,8 +125,9 @@ class SzamlazzAccount(models.Model):
     def _requery_limit(self):
         """Knob ``innonest_szamlazz.requery_batch_size`` (default 50): documents re-queried
         (IPN, payment refresh) per run."""
-        return positive_int_param(self.env, "innonest_szamlazz.requery_batch_size",
-                                   DEFAULT_REQUERY_LIMIT)
+        return positive_int_param(
+            self.env, "innonest_szamlazz.requery_batch_size", DEFAULT_REQUERY_LIMIT
+        )
 
     @api.model
     def _requery_flagged_documents(self):
@@ -117,10 +135,13 @@ class SzamlazzAccount(models.Model):
         goes through the inbox like any other arrival. Returns how many were asked."""
         Invoice = self.env["szamlazz.invoice"].sudo()
         Invoice.flush_model(["requery_requested"])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT id FROM szamlazz_invoice WHERE requery_requested
              ORDER BY last_query_date NULLS FIRST, id LIMIT %s FOR UPDATE SKIP LOCKED
-        """, [self._requery_limit()])
+        """,
+            [self._requery_limit()],
+        )
         flagged = Invoice.browse([row[0] for row in self.env.cr.fetchall()])
         unreachable = self.browse()
         for invoice in flagged:
@@ -128,21 +149,32 @@ class SzamlazzAccount(models.Model):
             if account in unreachable:
                 continue
             try:
-                document = account._get_client().query_invoice(number=invoice.number,
-                                                                 with_pdf=False)
+                document = account._get_client().query_invoice(
+                    number=invoice.number, with_pdf=False
+                )
             except errors.NotFoundError:
-                invoice.write({"requery_requested": False, "missing_at_szamlazz": True,
-                               "last_query_date": fields.Datetime.now()})
-                invoice.message_post(body=_(
-                    "Számlázz.hu no longer has this document (a paid proforma becomes an "
-                    "invoice, a deleted one disappears)."))
+                invoice.write(
+                    {
+                        "requery_requested": False,
+                        "missing_at_szamlazz": True,
+                        "last_query_date": fields.Datetime.now(),
+                    }
+                )
+                invoice.message_post(
+                    body=_(
+                        "Számlázz.hu no longer has this document (a paid proforma becomes an "
+                        "invoice, a deleted one disappears)."
+                    )
+                )
                 continue
             except (errors.SzamlazzError, UserError) as error:
                 # Stays flagged: the next run asks again.
                 unreachable |= account
-                account.import_last_error = _("Re-query of %(number)s failed: %(error)s",
-                                              number=invoice.number,
-                                              error=getattr(error, "message", None) or str(error))
+                account.import_last_error = _(
+                    "Re-query of %(number)s failed: %(error)s",
+                    number=invoice.number,
+                    error=getattr(error, "message", None) or str(error),
+                )
                 continue
             invoice.write({"requery_requested": False, "last_query_date": fields.Datetime.now()})
             Invoice._store_document(account, document.raw, "requery")
@@ -158,11 +190,17 @@ class SzamlazzAccount(models.Model):
         requeried = self._requery_flagged_documents()
         pulled, more_waiting = accounts._pull_new_documents()
         processed, remaining = self.env["szamlazz.invoice"]._process_inbox_batch()
-        remaining += self.env["szamlazz.invoice"].sudo().search_count([("requery_requested", "=", True)])
+        remaining += (
+            self.env["szamlazz.invoice"].sudo().search_count([("requery_requested", "=", True)])
+        )
         if remaining or more_waiting:
             self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
-        return {"requeried": requeried, "pulled": pulled, "processed": processed,
-                "remaining": remaining + (1 if more_waiting else 0)}
+        return {
+            "requeried": requeried,
+            "pulled": pulled,
+            "processed": processed,
+            "remaining": remaining + (1 if more_waiting else 0),
+        }
 
     def action_import_now(self):
         return self._action_import_now_notification()
@@ -174,8 +212,11 @@ class SzamlazzAccount(models.Model):
             "tag": "display_notification",
             "params": {
                 "title": _("Számlázz.hu import"),
-                "message": _("%(processed)s document(s) processed, %(remaining)s left for the "
-                             "scheduled action.", **result),
+                "message": _(
+                    "%(processed)s document(s) processed, %(remaining)s left for the "
+                    "scheduled action.",
+                    **result,
+                ),
                 "type": "success",
                 "next": {"type": "ir.actions.act_window_close"},
             },
@@ -184,6 +225,7 @@ class SzamlazzAccount(models.Model):
     def action_view_szamlazz_invoices(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "innonest_szamlazz.szamlazz_invoice_action")
+            "innonest_szamlazz.szamlazz_invoice_action"
+        )
         action["domain"] = [("account_id", "=", self.id)]
         return action

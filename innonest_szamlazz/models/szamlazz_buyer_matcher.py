@@ -55,11 +55,14 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
         Partner = self.env["res.partner"].with_context(active_test=False)
         scope = [("company_id", "in", [False, company.id]), ("parent_id", "=", False)]
 
-        identifiers = {b.identifier.strip() for b in buyers if b.identifier and b.identifier.strip()}
+        identifiers = {
+            b.identifier.strip() for b in buyers if b.identifier and b.identifier.strip()
+        }
         by_identifier = {}
         if identifiers:
-            for partner in Partner.search(scope + [("szamlazz_identifier", "in", list(identifiers))],
-                                          order="active desc, id"):
+            for partner in Partner.search(
+                scope + [("szamlazz_identifier", "in", list(identifiers))], order="active desc, id"
+            ):
                 by_identifier.setdefault(partner.szamlazz_identifier, partner)
 
         digit_runs = set()
@@ -70,7 +73,9 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
                     digit_runs.add(digits[:8])
         by_tax_number, by_tax_core, by_eu_vat = {}, {}, {}
         if digit_runs:
-            vat_domain = ["|"] * (len(digit_runs) - 1) + [("vat", "ilike", run) for run in digit_runs]
+            vat_domain = ["|"] * (len(digit_runs) - 1) + [
+                ("vat", "ilike", run) for run in digit_runs
+            ]
             for partner in Partner.search(scope + vat_domain, order="active desc, id"):
                 full = hu_tax_number(partner.vat)
                 if full:
@@ -82,10 +87,19 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
         zips = {b.address.zip.strip() for b in buyers if b.address and b.address.zip}
         by_address = {}
         if zips:
-            for partner in Partner.search(scope + [("zip", "in", list(zips))], order="active desc, id"):
-                by_address.setdefault(self._address_key(
-                    partner.name, partner.zip, partner.city, partner.street,
-                    partner.country_id.code or "HU"), partner)
+            for partner in Partner.search(
+                scope + [("zip", "in", list(zips))], order="active desc, id"
+            ):
+                by_address.setdefault(
+                    self._address_key(
+                        partner.name,
+                        partner.zip,
+                        partner.city,
+                        partner.street,
+                        partner.country_id.code or "HU",
+                    ),
+                    partner,
+                )
 
         matches = {}
         for index, buyer in enumerate(buyers):
@@ -93,8 +107,11 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
             tax_number = hu_tax_number(buyer.tax_number)
             candidates = [
                 ("identifier", identifier and by_identifier.get(identifier)),
-                ("tax_number", tax_number and (by_tax_number.get(tax_number)
-                                               or by_tax_core.get(tax_number[:8]))),
+                (
+                    "tax_number",
+                    tax_number
+                    and (by_tax_number.get(tax_number) or by_tax_core.get(tax_number[:8])),
+                ),
                 ("eu_vat", buyer.eu_tax_number and by_eu_vat.get(compact(buyer.eu_tax_number))),
                 ("name_address", buyer.address and by_address.get(self._buyer_address_key(buyer))),
             ]
@@ -106,14 +123,24 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
 
     @api.model
     def _address_key(self, name, zip_code, city, street, country_code):
-        return (normalize_text(name), normalize_text(zip_code), normalize_text(city),
-                normalize_text(street), (country_code or "HU").upper())
+        return (
+            normalize_text(name),
+            normalize_text(zip_code),
+            normalize_text(city),
+            normalize_text(street),
+            (country_code or "HU").upper(),
+        )
 
     @api.model
     def _buyer_address_key(self, buyer):
         country = self._country_of(buyer.address.country)
-        return self._address_key(buyer.name, buyer.address.zip, buyer.address.city,
-                                 buyer.address.street, country.code if country else None)
+        return self._address_key(
+            buyer.name,
+            buyer.address.zip,
+            buyer.address.city,
+            buyer.address.street,
+            country.code if country else None,
+        )
 
     @api.model
     def _country_of(self, country_text):
@@ -146,10 +173,17 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
             if document_value and canonical(partner[field_name]) != canonical(document_value):
                 differences.append((label, partner[field_name] or "", document_value))
         if values["country_id"] and partner.country_id.id not in (False, values["country_id"]):
-            differences.append(("Country", partner.country_id.name,
-                                self.env["res.country"].browse(values["country_id"]).name))
+            differences.append(
+                (
+                    "Country",
+                    partner.country_id.name,
+                    self.env["res.country"].browse(values["country_id"]).name,
+                )
+            )
         known = set(email_normalize_all(partner.email or ""))
-        missing = [email for email in email_normalize_all(values["email"] or "") if email not in known]
+        missing = [
+            email for email in email_normalize_all(values["email"] or "") if email not in known
+        ]
         if missing:
             differences.append(("Email", partner.email or "", ", ".join(missing)))
         return differences

@@ -16,7 +16,6 @@ import re
 import threading
 
 import psycopg2
-
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
@@ -71,33 +70,53 @@ class SzamlazzInvoice(models.Model):
     _check_company_auto = True
 
     number = fields.Char(required=True, readonly=True, index=True, tracking=True)
-    account_id = fields.Many2one("szamlazz.account", required=True, readonly=True,
-                                 ondelete="restrict", index=True)
+    account_id = fields.Many2one(
+        "szamlazz.account", required=True, readonly=True, ondelete="restrict", index=True
+    )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    source = fields.Selection([
-        ("push", "Data connection (push)"),
-        ("pull", "Agent query (new document)"),
-        ("requery", "Agent query (refresh)"),
-    ], readonly=True, help="How the latest version of the document arrived.")
+    source = fields.Selection(
+        [
+            ("push", "Data connection (push)"),
+            ("pull", "Agent query (new document)"),
+            ("requery", "Agent query (refresh)"),
+        ],
+        readonly=True,
+        help="How the latest version of the document arrived.",
+    )
     received_date = fields.Datetime(readonly=True, help="When the latest version arrived.")
-    raw_xml = fields.Binary("Raw XML", attachment=True, readonly=True,
-                            help="The `szamla` document exactly as Számlázz.hu sent it.")
+    raw_xml = fields.Binary(
+        "Raw XML",
+        attachment=True,
+        readonly=True,
+        help="The `szamla` document exactly as Számlázz.hu sent it.",
+    )
     raw_xml_sha256 = fields.Char(readonly=True, index=True)
-    state = fields.Selection([
-        ("received", "Received"),
-        ("done", "Done"),
-        ("needs_attention", "Needs attention"),
-        ("error", "Error"),
-    ], default="received", required=True, readonly=True, index=True, tracking=True)
+    state = fields.Selection(
+        [
+            ("received", "Received"),
+            ("done", "Done"),
+            ("needs_attention", "Needs attention"),
+            ("error", "Error"),
+        ],
+        default="received",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
     state_reason = fields.Text("Reason", readonly=True)
     requery_requested = fields.Boolean(
-        readonly=True, index=True,
-        help="Set by an IPN or the payment refresh: ask Számlázz.hu for the current version.")
+        readonly=True,
+        index=True,
+        help="Set by an IPN or the payment refresh: ask Számlázz.hu for the current version.",
+    )
     last_query_date = fields.Datetime(readonly=True)
     missing_at_szamlazz = fields.Boolean(
-        "Gone from Számlázz.hu", readonly=True,
-        help="Számlázz.hu answered \"not found\" when asked: a proforma that was paid (it became "
-             "the final invoice) or deleted. Without a final invoice it is owed no more.")
+        "Gone from Számlázz.hu",
+        readonly=True,
+        help='Számlázz.hu answered "not found" when asked: a proforma that was paid (it became '
+        "the final invoice) or deleted. Without a final invoice it is owed no more.",
+    )
 
     internal_id = fields.Integer("Számlázz.hu id", readonly=True)
     kind = fields.Selection(DOCUMENT_KINDS, readonly=True, index=True)
@@ -115,12 +134,16 @@ class SzamlazzInvoice(models.Model):
     amount_gross = fields.Monetary("Gross", readonly=True)
     amount_paid = fields.Monetary("Paid", compute="_compute_amounts", store=True, tracking=True)
     amount_residual = fields.Monetary("Outstanding", compute="_compute_amounts", store=True)
-    payment_state = fields.Selection([
-        ("paid", "Paid"),
-        ("partial", "Partially paid"),
-        ("not_paid", "Not paid"),
-        ("overdue", "Overdue"),
-    ], compute="_compute_payment_state", search="_search_payment_state")
+    payment_state = fields.Selection(
+        [
+            ("paid", "Paid"),
+            ("partial", "Partially paid"),
+            ("not_paid", "Not paid"),
+            ("overdue", "Overdue"),
+        ],
+        compute="_compute_payment_state",
+        search="_search_payment_state",
+    )
     order_number = fields.Char(readonly=True, index=True)
     email = fields.Char(readonly=True, help="The address the document itself was sent to.")
     note = fields.Text(readonly=True)
@@ -128,12 +151,14 @@ class SzamlazzInvoice(models.Model):
     cancelled = fields.Boolean("Cancelled (storno)", readonly=True, tracking=True)
 
     referenced_number = fields.Char("Referenced invoice number", readonly=True, index=True)
-    referenced_invoice_id = fields.Many2one("szamlazz.invoice", "Referenced invoice", readonly=True,
-                                            check_company=True)
+    referenced_invoice_id = fields.Many2one(
+        "szamlazz.invoice", "Referenced invoice", readonly=True, check_company=True
+    )
     proforma_number = fields.Char("Proforma number", readonly=True, index=True)
     proforma_id = fields.Many2one("szamlazz.invoice", "Proforma", readonly=True, check_company=True)
-    final_invoice_id = fields.Many2one("szamlazz.invoice", "Final invoice", readonly=True,
-                                       check_company=True)
+    final_invoice_id = fields.Many2one(
+        "szamlazz.invoice", "Final invoice", readonly=True, check_company=True
+    )
 
     partner_id = fields.Many2one("res.partner", "Buyer", readonly=True, index=True, tracking=True)
     buyer_name = fields.Char(readonly=True)
@@ -154,8 +179,11 @@ class SzamlazzInvoice(models.Model):
     picking_count = fields.Integer(compute="_compute_picking_count")
 
     _sql_constraints = [
-        ("number_company_uniq", "unique(company_id, number)",
-         "A Számlázz.hu document number can only exist once per company."),
+        (
+            "number_company_uniq",
+            "unique(company_id, number)",
+            "A Számlázz.hu document number can only exist once per company.",
+        ),
     ]
 
     @api.depends("amount_gross", "payment_ids.amount")
@@ -164,14 +192,26 @@ class SzamlazzInvoice(models.Model):
             invoice.amount_paid = sum(invoice.payment_ids.mapped("amount"))
             invoice.amount_residual = invoice.amount_gross - invoice.amount_paid
 
-    @api.depends("kind", "cancelled", "issue_date", "amount_paid", "amount_residual", "due_date",
-                 "missing_at_szamlazz", "final_invoice_id")
+    @api.depends(
+        "kind",
+        "cancelled",
+        "issue_date",
+        "amount_paid",
+        "amount_residual",
+        "due_date",
+        "missing_at_szamlazz",
+        "final_invoice_id",
+    )
     def _compute_payment_state(self):
         today = fields.Date.context_today(self)
         for invoice in self:
             rounding = invoice.currency_id.rounding or 0.01
-            if invoice.kind not in PAYABLE_KINDS or invoice.cancelled or not invoice.issue_date \
-                    or (invoice.missing_at_szamlazz and not invoice.final_invoice_id):
+            if (
+                invoice.kind not in PAYABLE_KINDS
+                or invoice.cancelled
+                or not invoice.issue_date
+                or (invoice.missing_at_szamlazz and not invoice.final_invoice_id)
+            ):
                 invoice.payment_state = False
             elif float_compare(invoice.amount_residual, 0.0, precision_rounding=rounding) <= 0:
                 invoice.payment_state = "paid"
@@ -187,27 +227,43 @@ class SzamlazzInvoice(models.Model):
             raise UserError(_("Payment state can only be searched by value."))
         values = [value] if isinstance(value, str) or value is False else list(value)
         today = fields.Date.context_today(self)
-        payable = [("kind", "in", PAYABLE_KINDS), ("cancelled", "=", False),
-                   ("issue_date", "!=", False),
-                   "|", ("missing_at_szamlazz", "=", False), ("final_invoice_id", "!=", False)]
+        payable = [
+            ("kind", "in", PAYABLE_KINDS),
+            ("cancelled", "=", False),
+            ("issue_date", "!=", False),
+            "|",
+            ("missing_at_szamlazz", "=", False),
+            ("final_invoice_id", "!=", False),
+        ]
         unpaid = payable + [("amount_residual", ">", 0)]
         per_state = {
             "paid": payable + [("amount_residual", "<=", 0)],
             "overdue": unpaid + [("due_date", "<", today)],
-            "partial": unpaid + [("amount_paid", "!=", 0), "|", ("due_date", "=", False),
-                                 ("due_date", ">=", today)],
-            "not_paid": unpaid + [("amount_paid", "=", 0), "|", ("due_date", "=", False),
-                                  ("due_date", ">=", today)],
+            "partial": unpaid
+            + [("amount_paid", "!=", 0), "|", ("due_date", "=", False), ("due_date", ">=", today)],
+            "not_paid": unpaid
+            + [("amount_paid", "=", 0), "|", ("due_date", "=", False), ("due_date", ">=", today)],
         }
         ids = set()
         for state in values:
             if state in per_state:
                 ids.update(self.search(per_state[state]).ids)
         if False in values:
-            ids.update(self.search(["|", "|", "|", ("kind", "not in", PAYABLE_KINDS),
-                                    ("cancelled", "=", True), ("issue_date", "=", False),
-                                    "&", ("missing_at_szamlazz", "=", True),
-                                    ("final_invoice_id", "=", False)]).ids)
+            ids.update(
+                self.search(
+                    [
+                        "|",
+                        "|",
+                        "|",
+                        ("kind", "not in", PAYABLE_KINDS),
+                        ("cancelled", "=", True),
+                        ("issue_date", "=", False),
+                        "&",
+                        ("missing_at_szamlazz", "=", True),
+                        ("final_invoice_id", "=", False),
+                    ]
+                ).ids
+            )
         return [("id", "in" if operator in ("=", "in") else "not in", list(ids))]
 
     def _compute_picking_count(self):
@@ -229,8 +285,9 @@ class SzamlazzInvoice(models.Model):
         """
         document = parse_szamla_document(xml_bytes)
         digest = hashlib.sha256(xml_bytes).hexdigest()
-        invoice = self.sudo().search([("company_id", "=", account.company_id.id),
-                                      ("number", "=", document.number)], limit=1)
+        invoice = self.sudo().search(
+            [("company_id", "=", account.company_id.id), ("number", "=", document.number)], limit=1
+        )
         if invoice and invoice.raw_xml_sha256 == digest:
             return invoice, document
         prefix, year, sequence = number_parts(document.number)
@@ -250,17 +307,23 @@ class SzamlazzInvoice(models.Model):
         }
         if invoice:
             invoice.write(values)
-            invoice.message_post(body=_("A new version of this document arrived (%(channel)s).",
-                                        channel=dict(self._fields["source"].selection)[source]))
+            invoice.message_post(
+                body=_(
+                    "A new version of this document arrived (%(channel)s).",
+                    channel=dict(self._fields["source"].selection)[source],
+                )
+            )
         else:
-            values.update({
-                "number": document.number,
-                "account_id": account.id,
-                "company_id": account.company_id.id,
-                "number_prefix": prefix,
-                "number_year": year,
-                "number_sequence": sequence,
-            })
+            values.update(
+                {
+                    "number": document.number,
+                    "account_id": account.id,
+                    "company_id": account.company_id.id,
+                    "number_prefix": prefix,
+                    "number_year": year,
+                    "number_sequence": sequence,
+                }
+            )
             try:
                 with self.env.cr.savepoint():
                     invoice = self.sudo().create(values)
@@ -275,20 +338,25 @@ class SzamlazzInvoice(models.Model):
     def _batch_size(self):
         """Knob ``innonest_szamlazz.import_batch_size`` (default 50): documents processed per
         batch; the scheduled action commits after each batch."""
-        return positive_int_param(self.env, "innonest_szamlazz.import_batch_size", DEFAULT_BATCH_SIZE)
+        return positive_int_param(
+            self.env, "innonest_szamlazz.import_batch_size", DEFAULT_BATCH_SIZE
+        )
 
     @api.model
     def _lock_received_batch(self, limit):
         """Up to ``limit`` received documents, locked for this transaction; rows another
         worker holds are skipped, so two workers never process the same document."""
         self.env["szamlazz.invoice"].flush_model(["state", "kind"])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT id FROM szamlazz_invoice
              WHERE state = 'received'
              ORDER BY kind IN ('SS', 'HS'), id
              LIMIT %s
                FOR UPDATE SKIP LOCKED
-        """, [limit])
+        """,
+            [limit],
+        )
         return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
     def _process(self):
@@ -310,16 +378,25 @@ class SzamlazzInvoice(models.Model):
             try:
                 with self.env.cr.savepoint():
                     invoice._process_document(parsed[invoice.id], lookups)
-            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable,
-                    psycopg2.errors.UniqueViolation) as error:
+            except (
+                psycopg2.errors.SerializationFailure,
+                psycopg2.errors.LockNotAvailable,
+                psycopg2.errors.UniqueViolation,
+            ) as error:
                 # Another worker changed what this document needs (the invoice it cancels,
                 # the prefix or partner both learn at once): it stays received, next run.
-                _logger.warning("Számlázz.hu document %s postponed by a concurrent change: %s",
-                                invoice.number, error.pgerror)
+                _logger.warning(
+                    "Számlázz.hu document %s postponed by a concurrent change: %s",
+                    invoice.number,
+                    error.pgerror,
+                )
             except (UserError, errors.SzamlazzError) as error:
-                invoice._set_state("error", str(error.args[0] if isinstance(error, UserError)
-                                                 else error.message))
-            except Exception as error:  # noqa: BLE001 - recorded on the document, see docstring
+                invoice._set_state(
+                    "error", str(error.args[0] if isinstance(error, UserError) else error.message)
+                )
+            except Exception as error:
+                # Whatever else went wrong is a fact about this document, not a reason to
+                # stop the batch (or to let Odoo deactivate the scheduled action).
                 _logger.exception("Processing Számlázz.hu document %s failed", invoice.number)
                 invoice._set_state("error", _("Unexpected error: %s", error))
 
@@ -336,8 +413,12 @@ class SzamlazzInvoice(models.Model):
             matches = self.env["szamlazz.buyer.matcher"]._match_buyers(company, buyers)
             for index, match in matches.items():
                 lookups["partners"][unmatched[index].id] = match
-            identifiers = {item.identifier.strip() for inv in invoices for item in parsed[inv.id].items
-                           if item.identifier and item.identifier.strip()}
+            identifiers = {
+                item.identifier.strip()
+                for inv in invoices
+                for item in parsed[inv.id].items
+                if item.identifier and item.identifier.strip()
+            }
             lookups["products"][company.id] = self._find_products(company, identifiers)
         return lookups
 
@@ -353,13 +434,20 @@ class SzamlazzInvoice(models.Model):
         else:
             self._set_state("done", False)
         # Documents that waited for this one (a storno of it, a correction) can go now.
-        self.search([("company_id", "=", self.company_id.id),
-                     ("referenced_number", "=", self.number),
-                     ("state", "=", "needs_attention")]).write({"state": "received"})
+        self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("referenced_number", "=", self.number),
+                ("state", "=", "needs_attention"),
+            ]
+        ).write({"state": "received"})
 
     def _update_mirror(self, document):
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("name", "=", document.currency)], limit=1)
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", document.currency)], limit=1)
+        )
         buyer = document.buyer
         address = buyer.address
         values = {
@@ -392,28 +480,40 @@ class SzamlazzInvoice(models.Model):
             "buyer_email": buyer.email,
             "buyer_private_person": buyer.private_person,
             # Payments are replaced as a whole: Számlázz.hu sends the complete list each time.
-            "payment_ids": [Command.clear()] + [Command.create({
-                "date": payment.date,
-                "title": payment.title,
-                "amount": float(payment.amount),
-                "note": payment.note,
-                "bank_transaction_id": payment.bank_transaction_id and str(payment.bank_transaction_id),
-            }) for payment in document.payments],
+            "payment_ids": [Command.clear()]
+            + [
+                Command.create(
+                    {
+                        "date": payment.date,
+                        "title": payment.title,
+                        "amount": float(payment.amount),
+                        "note": payment.note,
+                        "bank_transaction_id": payment.bank_transaction_id
+                        and str(payment.bank_transaction_id),
+                    }
+                )
+                for payment in document.payments
+            ],
         }
         if not self.line_ids:
             # Items never change once a document is issued; the lines keep their stock moves.
-            values["line_ids"] = [Command.create({
-                "sequence": item.ordering or index,
-                "name": item.name,
-                "identifier": (item.identifier or "").strip() or False,
-                "quantity": float(item.quantity),
-                "unit": item.unit,
-                "net_unit_price": float(item.net_unit_price),
-                "vat_rate": item.vat_type or "%s" % item.vat_rate.normalize(),
-                "amount_net": float(item.net),
-                "amount_vat": float(item.vat),
-                "amount_gross": float(item.gross),
-            }) for index, item in enumerate(document.items, start=1)]
+            values["line_ids"] = [
+                Command.create(
+                    {
+                        "sequence": item.ordering or index,
+                        "name": item.name,
+                        "identifier": (item.identifier or "").strip() or False,
+                        "quantity": float(item.quantity),
+                        "unit": item.unit,
+                        "net_unit_price": float(item.net_unit_price),
+                        "vat_rate": item.vat_type or "%s" % item.vat_rate.normalize(),
+                        "amount_net": float(item.net),
+                        "amount_vat": float(item.vat),
+                        "amount_gross": float(item.gross),
+                    }
+                )
+                for index, item in enumerate(document.items, start=1)
+            ]
         self.write(values)
         if document.pdf:
             self._store_pdf(document.pdf)
@@ -423,13 +523,32 @@ class SzamlazzInvoice(models.Model):
         if self.pdf_attachment_id:
             self.pdf_attachment_id.write(values)
         else:
-            self.pdf_attachment_id = self.env["ir.attachment"].create(dict(
-                values, name="%s.pdf" % self.number, res_model=self._name, res_id=self.id))
+            self.pdf_attachment_id = self.env["ir.attachment"].create(
+                dict(values, name="%s.pdf" % self.number, res_model=self._name, res_id=self.id)
+            )
 
     def _link_references(self, document):
-        related = self.search([("company_id", "=", self.company_id.id), ("number", "in", [
-            number for number in (document.referenced_invoice, document.referenced_proforma) if number
-        ])]) if (document.referenced_invoice or document.referenced_proforma) else self.browse()
+        related = (
+            self.search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    (
+                        "number",
+                        "in",
+                        [
+                            number
+                            for number in (
+                                document.referenced_invoice,
+                                document.referenced_proforma,
+                            )
+                            if number
+                        ],
+                    ),
+                ]
+            )
+            if (document.referenced_invoice or document.referenced_proforma)
+            else self.browse()
+        )
         by_number = {invoice.number: invoice for invoice in related}
         referenced = by_number.get(document.referenced_invoice, self.browse())
         proforma = by_number.get(document.referenced_proforma, self.browse())
@@ -457,17 +576,33 @@ class SzamlazzInvoice(models.Model):
                 "eu_vat": _("EU VAT number"),
                 "name_address": _("name and address"),
             }
-            lines = [_("Buyer matched to %(partner)s by %(rule)s.",
-                       partner=partner.display_name, rule=rule_labels[rule])]
-            lines += [_("%(label)s differs: %(odoo)s in Odoo, %(document)s on the document "
-                        "(Odoo left unchanged).", label=label, odoo=ours or "-", document=theirs)
-                      for label, ours, theirs in matcher._differences(partner, document.buyer)]
+            lines = [
+                _(
+                    "Buyer matched to %(partner)s by %(rule)s.",
+                    partner=partner.display_name,
+                    rule=rule_labels[rule],
+                )
+            ]
+            lines += [
+                _(
+                    "%(label)s differs: %(odoo)s in Odoo, %(document)s on the document "
+                    "(Odoo left unchanged).",
+                    label=label,
+                    odoo=ours or "-",
+                    document=theirs,
+                )
+                for label, ours, theirs in matcher._differences(partner, document.buyer)
+            ]
             self.message_post(body="\n".join(lines))
         else:
-            self.partner_id = self.env["res.partner"].sudo().create(
-                matcher._partner_values(document.buyer))
-            self.message_post(body=_("No partner matched the buyer; %s was created.",
-                                     self.partner_id.display_name))
+            self.partner_id = (
+                self.env["res.partner"].sudo().create(matcher._partner_values(document.buyer))
+            )
+            self.message_post(
+                body=_(
+                    "No partner matched the buyer; %s was created.", self.partner_id.display_name
+                )
+            )
 
     def _set_state(self, state, reason):
         """Record an outcome; a person reads the reason on the form and in the chatter."""
@@ -526,23 +661,29 @@ class SzamlazzInvoice(models.Model):
         processed, remaining = self._process_inbox_batch()
         remaining += self.sudo().search_count([("requery_requested", "=", True)])
         self.env["ir.cron"]._notify_progress(
-            done=requeried + pulled + processed, remaining=remaining + int(more_waiting))
+            done=requeried + pulled + processed, remaining=remaining + int(more_waiting)
+        )
 
     @api.model
     def _payment_refresh_limit(self):
         """Knob ``innonest_szamlazz.payment_refresh_limit`` (default 200): unpaid documents
         the daily refresh asks Számlázz.hu about, those asked longest ago first."""
-        return positive_int_param(self.env, "innonest_szamlazz.payment_refresh_limit",
-                                  DEFAULT_PAYMENT_REFRESH_LIMIT)
+        return positive_int_param(
+            self.env, "innonest_szamlazz.payment_refresh_limit", DEFAULT_PAYMENT_REFRESH_LIMIT
+        )
 
     @api.model
     def _cron_refresh_payment_status(self):
         """Scheduled action "Számlázz.hu: refresh unpaid invoices": a lost push or IPN must
         not leave an invoice unpaid in Odoo forever."""
-        unpaid = self.sudo().search([
-            ("payment_state", "in", ("not_paid", "partial", "overdue")),
-            ("requery_requested", "=", False),
-        ], order="last_query_date asc nulls first, id", limit=self._payment_refresh_limit())
+        unpaid = self.sudo().search(
+            [
+                ("payment_state", "in", ("not_paid", "partial", "overdue")),
+                ("requery_requested", "=", False),
+            ],
+            order="last_query_date asc nulls first, id",
+            limit=self._payment_refresh_limit(),
+        )
         unpaid.write({"requery_requested": True})
         if unpaid:
             self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
@@ -551,8 +692,10 @@ class SzamlazzInvoice(models.Model):
     def _schedule_requery_from_ipn(self, account, form):
         """Flag the documents an IPN names (invoice, its proforma, its order) for a re-query;
         an unknown number only wakes the import (the push or the pull brings it)."""
-        keys = {key: (form.get(key) or "").strip()
-                for key in ("szlahu_szamlaszam", "szlahu_dijbekero_szama", "szlahu_rendelesszam")}
+        keys = {
+            key: (form.get(key) or "").strip()
+            for key in ("szlahu_szamlaszam", "szlahu_dijbekero_szama", "szlahu_rendelesszam")
+        }
         numbers = [keys["szlahu_szamlaszam"], keys["szlahu_dijbekero_szama"]]
         domain = [("number", "in", [number for number in numbers if number])]
         if keys["szlahu_rendelesszam"]:

@@ -52,24 +52,39 @@ class SzamlazzInvoice(models.Model):
             # moved: moving them now would count them twice.
             pending.stock_status = "covered"
             if covering:
-                self.message_post(body=_("Stock not moved: %(other)s of the same order already "
-                                         "moved the goods.", other=covering.number))
+                self.message_post(
+                    body=_(
+                        "Stock not moved: %(other)s of the same order already moved the goods.",
+                        other=covering.number,
+                    )
+                )
             return []
         problems, to_move = [], []
         for line in pending:
             product = products.get(line.identifier) if line.identifier else None
             if not line.identifier:
                 line.stock_status = "no_identifier"
-                problems.append(_("Item “%s” has no identifier, no stock was moved for it.",
-                                  line.name))
+                problems.append(
+                    _("Item “%s” has no identifier, no stock was moved for it.", line.name)
+                )
             elif not product:
                 line.stock_status = "unknown_product"
-                problems.append(_("Item “%(name)s”: no product has the code %(code)s.",
-                                  name=line.name, code=line.identifier))
+                problems.append(
+                    _(
+                        "Item “%(name)s”: no product has the code %(code)s.",
+                        name=line.name,
+                        code=line.identifier,
+                    )
+                )
             elif len(product) > 1:
                 line.stock_status = "ambiguous_product"
-                problems.append(_("Item “%(name)s”: several products have the code %(code)s.",
-                                  name=line.name, code=line.identifier))
+                problems.append(
+                    _(
+                        "Item “%(name)s”: several products have the code %(code)s.",
+                        name=line.name,
+                        code=line.identifier,
+                    )
+                )
             else:
                 line.product_id = product
                 if not product.is_storable:
@@ -86,43 +101,62 @@ class SzamlazzInvoice(models.Model):
         """The invoice or delivery note of the same order that already moved the goods."""
         if not self.order_number or self.kind not in _SAME_GOODS:
             return self.browse()
-        return self.search([
-            ("company_id", "=", self.company_id.id),
-            ("order_number", "=", self.order_number),
-            ("kind", "in", _SAME_GOODS[self.kind]),
-            ("cancelled", "=", False),
-            ("id", "!=", self.id),
-            ("line_ids.stock_move_ids.state", "=", "done"),
-        ], limit=1)
+        return self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("order_number", "=", self.order_number),
+                ("kind", "in", _SAME_GOODS[self.kind]),
+                ("cancelled", "=", False),
+                ("id", "!=", self.id),
+                ("line_ids.stock_move_ids.state", "=", "done"),
+            ],
+            limit=1,
+        )
 
     def _stock_warehouse(self):
         """The warehouse mapped to the document's prefix, else the company's first one."""
-        prefix = self.env["szamlazz.prefix"].search([
-            ("account_id", "=", self.account_id.id), ("name", "=", self.number_prefix)], limit=1)
+        prefix = self.env["szamlazz.prefix"].search(
+            [("account_id", "=", self.account_id.id), ("name", "=", self.number_prefix)], limit=1
+        )
         warehouse = prefix.warehouse_id or self.env["stock.warehouse"].search(
-            [("company_id", "=", self.company_id.id)], limit=1)
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
         if not warehouse:
-            raise UserError(_("The company %s has no warehouse to move the goods from.",
-                              self.company_id.name))
+            raise UserError(
+                _("The company %s has no warehouse to move the goods from.", self.company_id.name)
+            )
         return warehouse
 
     def _move_lines(self, lines):
         warehouse = self._stock_warehouse()
         stock_location = warehouse.lot_stock_id
-        customer_location = (self.partner_id.property_stock_customer
-                             or self.env.ref("stock.stock_location_customers"))
+        customer_location = self.partner_id.property_stock_customer or self.env.ref(
+            "stock.stock_location_customers"
+        )
         outgoing = [line for line in lines if line.quantity > 0]
         incoming = [line for line in lines if line.quantity < 0]
         if outgoing:
             picking_type = warehouse.out_type_id
-            self._create_done_picking(picking_type, stock_location, customer_location, [
-                self._line_move_values(line, stock_location, customer_location)
-                for line in outgoing])
+            self._create_done_picking(
+                picking_type,
+                stock_location,
+                customer_location,
+                [
+                    self._line_move_values(line, stock_location, customer_location)
+                    for line in outgoing
+                ],
+            )
         if incoming:
             picking_type = warehouse.out_type_id.return_picking_type_id or warehouse.in_type_id
-            self._create_done_picking(picking_type, customer_location, stock_location, [
-                self._line_move_values(line, customer_location, stock_location)
-                for line in incoming])
+            self._create_done_picking(
+                picking_type,
+                customer_location,
+                stock_location,
+                [
+                    self._line_move_values(line, customer_location, stock_location)
+                    for line in incoming
+                ],
+            )
         for line in lines:
             line.stock_status = "moved"
 
@@ -142,14 +176,25 @@ class SzamlazzInvoice(models.Model):
         original = self.referenced_invoice_id
         self.line_ids.stock_status = "no_stock_effect"
         if not original:
-            return [_("The cancelled document %s is not in Odoo yet; the storno will be "
-                      "processed when it arrives.", self.referenced_number or "?")]
+            return [
+                _(
+                    "The cancelled document %s is not in Odoo yet; the storno will be "
+                    "processed when it arrives.",
+                    self.referenced_number or "?",
+                )
+            ]
         if original.state == "received":
-            return [_("The cancelled document %s is not processed yet; the storno will be "
-                      "processed after it.", original.number)]
+            return [
+                _(
+                    "The cancelled document %s is not processed yet; the storno will be "
+                    "processed after it.",
+                    original.number,
+                )
+            ]
         moved = original.line_ids.stock_move_ids.filtered(lambda move: move.state == "done")
-        already_back = self.env["stock.move"].search([
-            ("origin_returned_move_id", "in", moved.ids), ("state", "!=", "cancel")])
+        already_back = self.env["stock.move"].search(
+            [("origin_returned_move_id", "in", moved.ids), ("state", "!=", "cancel")]
+        )
         back_by_move = defaultdict(float)
         for move in already_back:
             back_by_move[move.origin_returned_move_id.id] += move.product_qty
@@ -160,53 +205,74 @@ class SzamlazzInvoice(models.Model):
             if float_compare(quantity, 0, precision_rounding=move.product_uom.rounding) <= 0:
                 continue
             line = lines_by_identifier.get(move.szamlazz_invoice_line_id.identifier)
-            by_picking[move.picking_id].append({
-                "name": move.name,
-                "product_id": move.product_id.id,
-                "product_uom": move.product_id.uom_id.id,
-                "product_uom_qty": quantity,
-                "location_id": move.location_dest_id.id,
-                "location_dest_id": move.location_id.id,
-                "origin_returned_move_id": move.id,
-                "szamlazz_invoice_line_id": line.id if line else False,
-            })
+            by_picking[move.picking_id].append(
+                {
+                    "name": move.name,
+                    "product_id": move.product_id.id,
+                    "product_uom": move.product_id.uom_id.id,
+                    "product_uom_qty": quantity,
+                    "location_id": move.location_dest_id.id,
+                    "location_dest_id": move.location_id.id,
+                    "origin_returned_move_id": move.id,
+                    "szamlazz_invoice_line_id": line.id if line else False,
+                }
+            )
         for picking, move_values in by_picking.items():
             warehouse = picking.picking_type_id.warehouse_id or self._stock_warehouse()
             if picking.picking_type_id.code == "outgoing":
-                picking_type = picking.picking_type_id.return_picking_type_id or warehouse.in_type_id
+                picking_type = (
+                    picking.picking_type_id.return_picking_type_id or warehouse.in_type_id
+                )
             else:
                 picking_type = warehouse.out_type_id
-            self._create_done_picking(picking_type, picking.location_dest_id, picking.location_id,
-                                      move_values, returned_picking=picking)
+            self._create_done_picking(
+                picking_type,
+                picking.location_dest_id,
+                picking.location_id,
+                move_values,
+                returned_picking=picking,
+            )
         for line in self.line_ids.filtered("stock_move_ids"):
             line.stock_status = "moved"
         return []
 
-    def _create_done_picking(self, picking_type, location, location_dest, move_values,
-                             returned_picking=None):
+    def _create_done_picking(
+        self, picking_type, location, location_dest, move_values, returned_picking=None
+    ):
         """Create and validate a transfer with no wizard: the quantities are the document's,
         no backorder is kept, stock may go negative where the company allows it."""
         origin = self.number + (" / %s" % self.order_number if self.order_number else "")
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": picking_type.id,
-            "partner_id": self.partner_id.id,
-            "origin": origin,
-            "location_id": location.id,
-            "location_dest_id": location_dest.id,
-            "company_id": self.company_id.id,
-            "return_id": returned_picking.id if returned_picking else False,
-            "move_ids": [Command.create(dict(values, company_id=self.company_id.id))
-                         for values in move_values],
-        })
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": self.partner_id.id,
+                "origin": origin,
+                "location_id": location.id,
+                "location_dest_id": location_dest.id,
+                "company_id": self.company_id.id,
+                "return_id": returned_picking.id if returned_picking else False,
+                "move_ids": [
+                    Command.create(dict(values, company_id=self.company_id.id))
+                    for values in move_values
+                ],
+            }
+        )
         picking.action_confirm()
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
         picking.move_ids.picked = True
         result = picking.with_context(
-            skip_backorder=True, picking_ids_not_to_backorder=picking.ids, skip_sms=True,
+            skip_backorder=True,
+            picking_ids_not_to_backorder=picking.ids,
+            skip_sms=True,
         ).button_validate()
         if result is not True or picking.state != "done":
-            raise UserError(_("The transfer %s needs a manual step (lots, serial numbers or "
-                              "another check) and was not validated.", picking.name))
+            raise UserError(
+                _(
+                    "The transfer %s needs a manual step (lots, serial numbers or "
+                    "another check) and was not validated.",
+                    picking.name,
+                )
+            )
         self.picking_ids = [Command.link(picking.id)]
         return picking

@@ -12,7 +12,6 @@ from .szamla_documents import szamla_xml
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
 class SzamlazzInboxConcurrencyCase(TransactionCase):
-
     def setUp(self):
         super().setUp()
         with self.registry.cursor() as cr:
@@ -21,12 +20,19 @@ class SzamlazzInboxConcurrencyCase(TransactionCase):
             account = env["szamlazz.account"].search([("company_id", "=", company.id)])
             created_account = not account
             if created_account:
-                account = account.create({"company_id": company.id, "agent_key": "unused",
-                                          "state": "connected"})
+                account = account.create(
+                    {"company_id": company.id, "agent_key": "unused", "state": "connected"}
+                )
             self.document_ids = [
-                env["szamlazz.invoice"]._store_document(account, szamla_xml(
-                    "D-T4C-2026-%d" % index, kind="D", items=[("Tétel", None, 1, 100)]), "push")[0].id
-                for index in (1, 2)]
+                env["szamlazz.invoice"]
+                ._store_document(
+                    account,
+                    szamla_xml("D-T4C-2026-%d" % index, kind="D", items=[("Tétel", None, 1, 100)]),
+                    "push",
+                )[0]
+                .id
+                for index in (1, 2)
+            ]
         self.addCleanup(self._remove, account.id if created_account else None)
 
     def _remove(self, account_id):

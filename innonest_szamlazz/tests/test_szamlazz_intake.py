@@ -6,19 +6,28 @@ from odoo.tests import tagged
 
 from .common import SANDBOX_AGENT_KEY, SzamlazzCase, SzamlazzHttpCase
 
-BUYER = {"name": "Webshop Vevő", "zip": "1111", "city": "Budapest", "street": "Fő utca 2.",
-         "email": "vevo@pelda.hu", "private_person": True}
+BUYER = {
+    "name": "Webshop Vevő",
+    "zip": "1111",
+    "city": "Budapest",
+    "street": "Fő utca 2.",
+    "email": "vevo@pelda.hu",
+    "private_person": True,
+}
 
 
 class StockMixin:
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stock = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company.id)], limit=1).lot_stock_id
-        cls.product = cls.env["product.product"].create({
-            "name": "T4 kávé", "default_code": "T4H-COFFEE", "type": "consu", "is_storable": True})
+        cls.stock = (
+            cls.env["stock.warehouse"]
+            .search([("company_id", "=", cls.company.id)], limit=1)
+            .lot_stock_id
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "T4 kávé", "default_code": "T4H-COFFEE", "type": "consu", "is_storable": True}
+        )
         cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock, 10)
 
     def available(self):
@@ -31,14 +40,24 @@ class StockMixin:
         return flushed
 
     def issue_invoice(self, quantity=2, **extra):
-        return self.sandbox.issue(kind="SZ", prefix="WEB", buyer=BUYER, items=[{
-            "name": "Kávé", "identifier": "T4H-COFFEE", "quantity": quantity,
-            "net_unit_price": 1000}], **extra)["number"]
+        return self.sandbox.issue(
+            kind="SZ",
+            prefix="WEB",
+            buyer=BUYER,
+            items=[
+                {
+                    "name": "Kávé",
+                    "identifier": "T4H-COFFEE",
+                    "quantity": quantity,
+                    "net_unit_price": 1000,
+                }
+            ],
+            **extra,
+        )["number"]
 
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
 class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
-
     def find(self, number):
         return self.env["szamlazz.invoice"].search([("number", "=", number)])
 
@@ -75,8 +94,11 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.env["szamlazz.invoice"]._cron_import_documents()
         invoice = self.find(number)
         raw = base64.b64decode(invoice.raw_xml)
-        answer = self.url_open("/szamlazz/push", data=raw, headers={
-            "X-Szamlazzhu-Key": self.account.push_key, "Content-Type": "application/xml"})
+        answer = self.url_open(
+            "/szamlazz/push",
+            data=raw,
+            headers={"X-Szamlazzhu-Key": self.account.push_key, "Content-Type": "application/xml"},
+        )
         self.assertEqual(answer.status_code, 200)
         self.assertIn(b"szamlavalasz", answer.content)
         self.env.invalidate_all()
@@ -92,8 +114,10 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         count = self.env["szamlazz.invoice"].search_count([])
         key = self.account.push_key
         self.env["ir.config_parameter"].set_param("innonest_szamlazz.push_max_bytes", "2000")
-        doctype = (b'<?xml version="1.0"?><!DOCTYPE szamla [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                   b'<szamla xmlns="http://www.szamlazz.hu/szamla">&x;</szamla>')
+        doctype = (
+            b'<?xml version="1.0"?><!DOCTYPE szamla [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b'<szamla xmlns="http://www.szamlazz.hu/szamla">&x;</szamla>'
+        )
         cases = [
             ({"X-Szamlazzhu-Key": "wrong"}, b"<szamla/>", 403),
             ({}, b"<szamla/>", 403),
@@ -102,8 +126,11 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
             ({"X-Szamlazzhu-Key": key}, valid + b" " * 3000, 400),
         ]
         for headers, body, status in cases:
-            answer = self.url_open("/szamlazz/push", data=body,
-                                   headers=dict(headers, **{"Content-Type": "application/xml"}))
+            answer = self.url_open(
+                "/szamlazz/push",
+                data=body,
+                headers=dict(headers, **{"Content-Type": "application/xml"}),
+            )
             self.assertEqual(answer.status_code, status, body[:60])
         self.assertIn(b"larger than 2000 bytes", answer.content)
         self.assertEqual(self.env["szamlazz.invoice"].search_count([]), count)
@@ -116,7 +143,9 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         invoice = self.find(number)
         self.assertEqual(invoice.payment_state, "not_paid")
         # Pushes now fail (wrong key) so only the IPN tells Odoo about the payment.
-        self.sandbox.control("POST", "accounts", {"agent_key": SANDBOX_AGENT_KEY, "push_key": "wrong"})
+        self.sandbox.control(
+            "POST", "accounts", {"agent_key": SANDBOX_AGENT_KEY, "push_key": "wrong"}
+        )
         self.sandbox.control("POST", "documents/%s/pay" % number, {"agent_key": SANDBOX_AGENT_KEY})
         flushed = self.deliver()
         self.assertEqual([d["kind"] for d in flushed["delivered"]], ["ipn"])
@@ -132,16 +161,24 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
 
     def test_paid_proforma_becomes_the_invoice_that_moves_stock(self):
         self.register_push_target()
-        proforma_number = self.sandbox.issue(kind="D", prefix="WEB", buyer=BUYER, order_number="W-200", items=[{
-            "name": "Kávé", "identifier": "T4H-COFFEE", "quantity": 3, "net_unit_price": 1000}])["number"]
+        proforma_number = self.sandbox.issue(
+            kind="D",
+            prefix="WEB",
+            buyer=BUYER,
+            order_number="W-200",
+            items=[
+                {"name": "Kávé", "identifier": "T4H-COFFEE", "quantity": 3, "net_unit_price": 1000}
+            ],
+        )["number"]
         self.deliver()
         self.env["szamlazz.invoice"]._cron_import_documents()
         proforma = self.find(proforma_number)
         self.assertEqual((proforma.kind, proforma.state), ("D", "done"))
         self.assertEqual(self.available(), 10, "a proforma moves nothing")
 
-        paid = self.sandbox.control("POST", "documents/%s/pay" % proforma_number,
-                                    {"agent_key": SANDBOX_AGENT_KEY})
+        paid = self.sandbox.control(
+            "POST", "documents/%s/pay" % proforma_number, {"agent_key": SANDBOX_AGENT_KEY}
+        )
         self.deliver()
         self.assertTrue(proforma.requery_requested, "the IPN names the proforma too")
         self.env["szamlazz.invoice"]._cron_import_documents()
@@ -153,7 +190,9 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.assertEqual(self.available(), 7)
         self.assertFalse(proforma.requery_requested)
         self.assertTrue(proforma.missing_at_szamlazz)
-        self.assertTrue(any("no longer has" in body for body in proforma.message_ids.mapped("body")))
+        self.assertTrue(
+            any("no longer has" in body for body in proforma.message_ids.mapped("body"))
+        )
 
     def test_storno_from_the_web_ui_returns_the_goods(self):
         self.register_push_target()
@@ -161,8 +200,9 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.deliver()
         self.env["szamlazz.invoice"]._cron_import_documents()
         self.assertEqual(self.available(), 6)
-        storno_number = self.sandbox.control("POST", "documents/%s/storno" % number,
-                                             {"agent_key": SANDBOX_AGENT_KEY})["number"]
+        storno_number = self.sandbox.control(
+            "POST", "documents/%s/storno" % number, {"agent_key": SANDBOX_AGENT_KEY}
+        )["number"]
         self.deliver()
         self.env["szamlazz.invoice"]._cron_import_documents()
         storno = self.find(storno_number)
@@ -175,8 +215,10 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         number = self.issue_invoice()
         self.deliver()
         self.env["szamlazz.invoice"]._cron_import_documents()
-        answer = self.url_open("/szamlazz/ipn/%d" % self.account.id, data={
-            "szlahu_szamlaszam": number, "szlahu_kifizetettbrutto": "2540"})
+        answer = self.url_open(
+            "/szamlazz/ipn/%d" % self.account.id,
+            data={"szlahu_szamlaszam": number, "szlahu_kifizetettbrutto": "2540"},
+        )
         self.assertEqual(answer.status_code, 200)
         self.env.invalidate_all()
         invoice = self.find(number)
@@ -187,10 +229,10 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
 class SzamlazzPullCase(StockMixin, SzamlazzCase):
-
     def test_pull_walks_the_webshop_series_in_bounded_runs(self):
-        self.env["szamlazz.prefix"].create({"account_id": self.account.id, "name": "WEB",
-                                            "is_webshop": True})
+        self.env["szamlazz.prefix"].create(
+            {"account_id": self.account.id, "name": "WEB", "is_webshop": True}
+        )
         numbers = [self.issue_invoice(quantity=1) for _index in range(3)]
         self.env["ir.config_parameter"].set_param("innonest_szamlazz.pull_max_documents", "2")
         self.assertEqual(self.account._pull_new_documents(), (2, True))
@@ -205,8 +247,9 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         self.assertFalse(self.account.import_last_error)
 
     def test_unpaid_invoices_are_refreshed_and_import_runs_on_demand(self):
-        self.env["szamlazz.prefix"].create({"account_id": self.account.id, "name": "WEB",
-                                            "is_webshop": True})
+        self.env["szamlazz.prefix"].create(
+            {"account_id": self.account.id, "name": "WEB", "is_webshop": True}
+        )
         number = self.issue_invoice()
         result = self.account.import_documents()
         self.assertEqual((result["pulled"], result["processed"]), (1, 1))
@@ -221,8 +264,9 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         self.assertEqual(self.available(), 8)
 
     def test_pull_outage_is_recorded_not_raised(self):
-        self.env["szamlazz.prefix"].create({"account_id": self.account.id, "name": "WEB",
-                                            "is_webshop": True})
+        self.env["szamlazz.prefix"].create(
+            {"account_id": self.account.id, "name": "WEB", "is_webshop": True}
+        )
         self.sandbox.control("POST", "faults", {"kind": "maintenance", "times": 10})
         self.account.sudo().write({"agent_url": self.sandbox.agent_url})
         self.env["szamlazz.invoice"]._cron_import_documents()
