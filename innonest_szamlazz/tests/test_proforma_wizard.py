@@ -84,6 +84,18 @@ class TestProformaWizard(SzamlazzCase):
         self.assertEqual(message.attachment_ids.mapped("name"), ["%s.pdf" % proforma.number],
                          "the salesperson finds the PDF in the buyer's chatter")
 
+    def test_chosen_prefix_and_bank_account_are_on_the_proforma(self):
+        web = self.env["szamlazz.prefix"].sudo().create(
+            {"account_id": self.account.id, "name": "WEB"})
+        bank_account = self.env["res.partner.bank"].sudo().create({
+            "partner_id": self.company.partner_id.id, "acc_number": "11773016-11111018-00000000",
+        })
+        wizard = self.open_wizard(prefix_id=web.id, bank_account_id=bank_account.id)
+        proforma = self.env["szamlazz.invoice"].browse(wizard.action_create_proforma()["res_id"])
+        self.assertTrue(proforma.number.startswith("D-WEB-"), proforma.number)
+        document = self.query(proforma.number)
+        self.assertEqual(document.seller.bank_account, "11773016-11111018-00000000")
+
     def test_foreign_currency_asks_for_the_mnb_rate(self):
         euro = self.env.ref("base.EUR")
         euro.active = True
