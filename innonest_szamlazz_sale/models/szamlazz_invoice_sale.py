@@ -15,8 +15,14 @@ class SzamlazzInvoice(models.Model):
         """The invoice of a proforma made from an order validates that order's delivery:
         the goods are already reserved there, and a second transfer would ship them twice."""
         order = self.proforma_id.sale_order_id
-        if not order:
+        if not order or order.state == "cancel":
             return super()._move_lines(lines)
+        if order.state in ("draft", "sent"):
+            # Paying the proforma of a quotation is accepting it.
+            order.action_confirm()
+            order.message_post(body=_(
+                "Confirmed: the buyer paid the proforma %(proforma)s (invoice %(number)s).",
+                proforma=self.proforma_id.number, number=self.number))
         remaining = self._deliver_sale_order(order, lines)
         if remaining:
             super()._move_lines(remaining)
@@ -25,22 +31,24 @@ class SzamlazzInvoice(models.Model):
     def _deliver_sale_order(self, order, lines):
         """Validate the order's open deliveries with the invoice's quantities; the rest of
         the order stays in a backorder. Returns the lines the order does not carry."""
-        moves = order.picking_ids.filtered(
-            lambda picking: picking.picking_type_code == "outgoing"
-            and picking.state not in ("done", "cancel")
-        ).move_ids.filtered(
+        deliveries = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        open_moves = deliveries.move_ids.filtered(
             lambda move: move.state not in ("done", "cancel") and not move.szamlazz_invoice_line_id
         )
+        shipped_products = deliveries.move_ids.filtered(lambda m: m.state == "done").product_id
         not_in_order = []
         for line in lines:
-            product_moves = moves.filtered(
+            product_moves = open_moves.filtered(
                 lambda move, product=line.product_id: move.product_id == product
             )
-            if not product_moves:
+            if product_moves:
+                self._fill_moves(product_moves, line)
+                open_moves -= product_moves
+            elif line.product_id in shipped_products:
+                # Shipped before it was paid: the order's delivery already moved it.
+                line.stock_status = "covered"
+            else:
                 not_in_order.append(line)
-                continue
-            self._fill_moves(product_moves, line)
-            moves -= product_moves
         filled = order.picking_ids.move_ids.filtered(
             lambda move: move.szamlazz_invoice_line_id.invoice_id == self and move.state != "done"
         )

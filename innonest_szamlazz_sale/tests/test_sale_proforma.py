@@ -71,6 +71,16 @@ class TestSaleProforma(SzamlazzHttpCase):
         wizard.action_create_proforma()
         return wizard
 
+    def pay_at_szamlazz(self, proforma):
+        """The buyer pays; Számlázz.hu issues the invoice and pushes it to Odoo, whose
+        scheduled action processes it."""
+        self.register_push_target()
+        self.sandbox.control("POST", "documents/%s/pay" % proforma.number,
+                             {"agent_key": SANDBOX_AGENT_KEY})
+        flushed = self.sandbox.flush()
+        self.assertFalse(flushed["failed"], flushed)
+        self.env["szamlazz.invoice"]._process_inbox_batch()
+
     def agent_creates(self):
         return [request for request in self.sandbox.state()["requests"]
                 if request["action"] == CREATE_ACTION]
@@ -118,12 +128,7 @@ class TestSaleProforma(SzamlazzHttpCase):
         delivery = self.order.picking_ids
         self.assertEqual(len(delivery), 1)
 
-        self.register_push_target()
-        self.sandbox.control("POST", "documents/%s/pay" % proforma.number,
-                             {"agent_key": SANDBOX_AGENT_KEY})
-        flushed = self.sandbox.flush()
-        self.assertFalse(flushed["failed"], flushed)
-        self.env["szamlazz.invoice"]._process_inbox_batch()
+        self.pay_at_szamlazz(proforma)
 
         final = proforma.final_invoice_id
         self.assertTrue(final, "the invoice Számlázz.hu issued for the payment arrived")
@@ -144,3 +149,31 @@ class TestSaleProforma(SzamlazzHttpCase):
         final.action_reprocess()
         self.assertEqual(self.available(self.coffee), 8)
         self.assertEqual(self.order.picking_ids, delivery)
+
+    def test_paying_the_proforma_of_a_quotation_confirms_and_delivers_it(self):
+        self.create_proforma()
+        self.assertEqual(self.order.state, "draft")
+
+        self.pay_at_szamlazz(self.order.szamlazz_proforma_id)
+
+        self.assertEqual(self.order.state, "sale")
+        self.assertEqual(len(self.order.picking_ids), 1, "only the order's own delivery")
+        self.assertEqual(self.order.picking_ids.state, "done")
+        self.assertEqual(self.available(self.coffee), 8)
+        self.assertEqual(self.available(self.mug), 9)
+
+    def test_goods_shipped_before_payment_are_not_shipped_again(self):
+        self.create_proforma()
+        self.order.action_confirm()
+        delivery = self.order.picking_ids
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        self.assertEqual(self.available(self.coffee), 8)
+
+        self.pay_at_szamlazz(self.order.szamlazz_proforma_id)
+
+        final = self.order.szamlazz_final_invoice_id
+        self.assertEqual(final.state, "done", final.state_reason)
+        self.assertEqual(self.order.picking_ids, delivery)
+        self.assertEqual(self.available(self.coffee), 8)
+        self.assertEqual(self.available(self.mug), 9)
