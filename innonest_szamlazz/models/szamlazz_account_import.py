@@ -185,8 +185,10 @@ class SzamlazzAccount(models.Model):
     def import_documents(self):
         """Public (XML-RPC): one bounded import pass for these accounts (all when empty):
         re-query flagged documents, pull new ones, process one batch of the inbox. What is
-        left is handed to the scheduled action. Returns ``{processed, remaining}``."""
-        accounts = self.sudo() or self.sudo().search([])
+        left is handed to the scheduled action. Returns ``{requeried, pulled, processed,
+        remaining}``. Needs read access to the accounts (Számlázz.hu users)."""
+        self.check_access("read")
+        accounts = (self or self.search([])).sudo()
         requeried = self._requery_flagged_documents()
         pulled, more_waiting = accounts._pull_new_documents()
         processed, remaining = self.env["szamlazz.invoice"]._process_inbox_batch()

@@ -616,6 +616,7 @@ class SzamlazzInvoice(models.Model):
     def action_reprocess(self):
         """Run a document through processing again (after fixing a product code, a partner,
         a warehouse). Stock already moved for a line is never moved again."""
+        self.check_access("read")
         documents = self.sudo().filtered(lambda inv: inv.raw_xml)
         documents.write({"state": "received", "state_reason": False})
         documents._process()

@@ -3,7 +3,8 @@
 import base64
 import datetime
 
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..szamlazz_agent import InvalidResponseError
 from .szamla_documents import szamla_xml
@@ -304,3 +305,15 @@ class SzamlazzProcessingCase(TransactionCase):
         self.assertEqual(base64.b64decode(invoice.raw_xml), xml)
         self.assertEqual(invoice.pdf_attachment_id.raw, b"%PDF-1.4 test")
         self.assertEqual(invoice.pdf_attachment_id.res_id, invoice.id)
+
+    def test_only_szamlazz_users_run_imports_and_reprocess(self):
+        invoice = self.receive(szamla_xml("T4-2026-16", items=[("Bögre", "T4-MUG", 1, 1000)]))
+        outsider = new_test_user(self.env, login="t4_outsider", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.env["szamlazz.account"].with_user(outsider).import_documents()
+        with self.assertRaises(AccessError):
+            invoice.with_user(outsider).action_reprocess()
+        clerk = new_test_user(self.env, login="t4_clerk", groups="stock.group_stock_user")
+        invoice.with_user(clerk).action_reprocess()
+        self.assertEqual(invoice.state, "done")
+        self.assertEqual(self.available(self.mug), 9)
