@@ -75,6 +75,9 @@ class TestProformaWizard(SzamlazzCase):
         self.assertEqual(document.buyer.identifier, self.buyer.szamlazz_identifier)
         self.assertEqual(document.buyer.tax_number, "87654321-2-41")
         self.assertEqual(document.buyer.email, "penzugy@vevo.hu")
+        address = document.buyer.address
+        self.assertEqual((address.zip, address.city), ("6720", "Szeged"))
+        self.assertFalse(address.country, "Hungarian buyers carry no country")
         self.assertEqual([item.identifier for item in document.items], ["PF-COFFEE", "PF-COURSE"])
         self.assertEqual([item.vat_type for item in document.items], [None, "TAM"])
         self.assertEqual(document.currency, "HUF")

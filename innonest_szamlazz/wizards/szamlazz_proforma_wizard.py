@@ -329,7 +329,10 @@ class SzamlazzProformaWizard(models.TransientModel):
             zip=address.zip or "",
             city=address.city or "",
             street=", ".join(part for part in (address.street, address.street2) if part),
-            country=address.country_id.name if address.country_id else None,
+            # Számlázz.hu leaves the country empty for Hungarian buyers.
+            country=address.country_id.name
+            if address.country_id and address.country_id.code != "HU"
+            else None,
             email=self.buyer_email or None,
             tax_number=tax_number,
             eu_tax_number=eu_tax_number,
