@@ -188,6 +188,8 @@ class SzamlazzAccount(models.Model):
             the message written for a shop owner.
         """
         self.ensure_one()
+        if not agent_key:
+            return None, _("Paste the Agent key first.")
         tax_id = hungarian_tax_id(tax_number)
         if not tax_id:
             return None, _(

@@ -117,6 +117,12 @@ class TestConnectWizard(SzamlazzCase):
         self.assertIn("99999999", wizard.error_message)
         self.assertIn("invalid", wizard.error_message)
 
+    def test_an_empty_key_is_refused_before_calling(self):
+        wizard = self._wizard(self.new_company, agent_key="  ")
+        wizard.action_check_key()
+        self.assertEqual(wizard.error_message, "Paste the Agent key first.")
+        self.assertFalse(self.sandbox.state().get("requests", []))
+
     def test_a_tax_number_that_is_not_one_is_refused_before_calling(self):
         wizard = self._wizard(self.new_company, agent_key=SANDBOX_AGENT_KEY, tax_number="12-34")
         wizard.action_check_key()
