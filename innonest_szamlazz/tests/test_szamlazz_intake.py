@@ -267,8 +267,15 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         self.env["szamlazz.prefix"].create(
             {"account_id": self.account.id, "name": "WEB", "is_webshop": True}
         )
+        self.issue_invoice()
         self.sandbox.control("POST", "faults", {"kind": "maintenance", "times": 10})
-        self.account.sudo().write({"agent_url": self.sandbox.agent_url})
-        self.env["szamlazz.invoice"]._cron_import_documents()
-        self.assertTrue(self.account.import_last_error)
+        cron = self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")
+        cron.method_direct_trigger()
+        self.assertIn("could not be asked", self.account.import_last_error)
+        self.assertTrue(cron.active)
+        Invoice = self.env["szamlazz.invoice"]
+        self.assertFalse(Invoice.search([("account_id", "=", self.account.id)]))
         self.sandbox.control("DELETE", "faults")
+        cron.method_direct_trigger()
+        self.assertFalse(self.account.import_last_error, "the next run clears the problem")
+        self.assertEqual(self.available(), 8)
