@@ -6,6 +6,10 @@ class ProductProduct(models.Model):
 
     szamlazz_identifier = fields.Char(
         string="Számlázz.hu Item Identifier",
+        compute="_compute_szamlazz_identifier",
+        store=True,
+        readonly=False,
+        precompute=True,
         index="btree_not_null",
         copy=False,
         help="Sent as the item identifier (azonosito) on Számlázz.hu invoices and used "
@@ -13,12 +17,12 @@ class ProductProduct(models.Model):
         "Reference unless set to something else.",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if not vals.get("szamlazz_identifier") and vals.get("default_code"):
-                vals["szamlazz_identifier"] = vals["default_code"]
-        return super().create(vals_list)
+    @api.depends("default_code")
+    def _compute_szamlazz_identifier(self):
+        # Fills empty identifiers, also those of products that existed before this module;
+        # write() makes an identifier that equals the old reference follow a new one.
+        for product in self:
+            product.szamlazz_identifier = product.szamlazz_identifier or product.default_code
 
     def write(self, vals):
         if "default_code" not in vals or "szamlazz_identifier" in vals:
@@ -26,10 +30,7 @@ class ProductProduct(models.Model):
         # An identifier that still equals the old Internal Reference follows it; one
         # set by hand is kept.
         following = self.filtered(
-            lambda product: (
-                not product.szamlazz_identifier
-                or product.szamlazz_identifier == product.default_code
-            )
+            lambda product: product.szamlazz_identifier == product.default_code
         )
         result = super().write(vals)
         if following:
