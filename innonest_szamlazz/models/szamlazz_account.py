@@ -16,7 +16,6 @@ from ..szamlazz_agent import (
     SzamlazzError,
     TemporarilyUnavailableError,
 )
-from .szamlazz_prefix import number_prefix
 
 _logger = logging.getLogger(__name__)
 
@@ -84,8 +83,10 @@ class SzamlazzAccount(models.Model):
         copy=False,
         help="The Számla Agent key from Számlázz.hu (Settings > Számla Agent kulcsok).",
     )
+    # The Agent key is sent to this address: whoever may change it may read the key.
     agent_url = fields.Char(
         string="Agent URL",
+        groups="base.group_system",
         required=True,
         default=lambda self: self._default_agent_url(),
         tracking=True,
@@ -178,7 +179,8 @@ class SzamlazzAccount(models.Model):
 
     def _make_client(self, agent_key, **options):
         self.ensure_one()
-        return AgentClient(agent_key, base_url=self.agent_url or DEFAULT_AGENT_URL, **options)
+        agent_url = self.sudo().agent_url or DEFAULT_AGENT_URL
+        return AgentClient(agent_key, base_url=agent_url, **options)
 
     def _check_agent_key(self, agent_key, tax_number):
         """Ask Számlázz.hu about ``tax_number`` with ``agent_key``: a call that changes
@@ -331,7 +333,7 @@ class SzamlazzAccount(models.Model):
         account._learn_bank_account(document)
 
     def _learn_prefix(self, document):
-        prefix = number_prefix(document.number)
+        prefix = document.prefix
         if not prefix:
             return  # not numbered the Számlázz.hu way: nothing to learn
         Prefix = self.env["szamlazz.prefix"].with_context(active_test=False)

@@ -12,7 +12,6 @@ the door (HTTP 400) so Számlázz.hu keeps it and nothing is half-stored.
 import base64
 import hashlib
 import logging
-import re
 import threading
 
 import psycopg2
@@ -20,7 +19,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
-from ..szamlazz_agent import errors, parse_szamla_document
+from ..szamlazz_agent import errors, parse_szamla_document, split_document_number
 
 _logger = logging.getLogger(__name__)
 
@@ -36,8 +35,6 @@ DOCUMENT_KINDS = [
 ]
 # Documents that ask the buyer for money; the others have no payment state.
 PAYABLE_KINDS = ("SZ", "D", "ES", "VS", "HS", "JS")
-# "PREFIX-YYYY-N"; proformas and delivery notes carry their series in front ("D-WEB-2026-1").
-_NUMBER = re.compile(r"^(?:(?:D|SL)-)?(?P<prefix>.+)-(?P<year>\d{4})-(?P<sequence>\d+)$")
 
 DEFAULT_BATCH_SIZE = 50
 DEFAULT_PAYMENT_REFRESH_LIMIT = 200
@@ -47,14 +44,6 @@ def positive_int_param(env, key, default):
     """A positive integer system parameter, ``default`` when unset or not one."""
     value = (env["ir.config_parameter"].sudo().get_param(key) or "").strip()
     return int(value) if value.isdigit() and int(value) > 0 else default
-
-
-def number_parts(number):
-    """``(prefix, year, sequence)`` of a document number, or ``(False, 0, 0)``."""
-    match = _NUMBER.match(number or "")
-    if not match:
-        return False, 0, 0
-    return match["prefix"], int(match["year"]), int(match["sequence"])
 
 
 class IntakeConflictError(Exception):
@@ -290,7 +279,7 @@ class SzamlazzInvoice(models.Model):
         )
         if invoice and invoice.raw_xml_sha256 == digest:
             return invoice, document
-        prefix, year, sequence = number_parts(document.number)
+        prefix, year, sequence = split_document_number(document.number) or (False, 0, 0)
         values = {
             "source": source,
             "received_date": fields.Datetime.now(),

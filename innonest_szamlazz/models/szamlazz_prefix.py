@@ -1,16 +1,4 @@
-import re
-
 from odoo import api, fields, models
-
-# "PREFIX-YYYY-N"; proformas and delivery notes carry their series in front
-# ("D-WEB-2026-1", "SL-WEB-2026-1") but are numbered under the same prefix.
-_DOCUMENT_NUMBER = re.compile(r"^(?:(?:D|SL)-)?(?P<prefix>.+)-\d{4}-\d+$")
-
-
-def number_prefix(number):
-    """The prefix a Számlázz.hu document number was issued under, or None."""
-    match = _DOCUMENT_NUMBER.match(number or "")
-    return match["prefix"] if match else None
 
 
 class SzamlazzPrefix(models.Model):

@@ -29,6 +29,7 @@ from .request_types import (
 from .values import (
     Address,
     Buyer,
+    DocumentNumber,
     InvoiceResult,
     Item,
     Payment,
@@ -36,6 +37,7 @@ from .values import (
     SzamlaDocument,
     TaxpayerInfo,
     VatSummary,
+    split_document_number,
 )
 from .xml_safe import safe_fromstring
 
@@ -47,6 +49,7 @@ __all__ = [
     "Buyer",
     "BuyerRequest",
     "CreditEntryRequest",
+    "DocumentNumber",
     "DuplicateOrderNumberError",
     "InvalidRequestError",
     "InvalidResponseError",
@@ -68,4 +71,5 @@ __all__ = [
     "build_push_acknowledgement",
     "parse_szamla_document",
     "safe_fromstring",
+    "split_document_number",
 ]

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
+
+# "PREFIX-YYYY-N"; proformas and delivery notes carry their series in front
+# ("D-WEB-2026-1", "SL-WEB-2026-1") but are numbered under the same prefix.
+_DOCUMENT_NUMBER = re.compile(r"^(?:(?:D|SL)-)?(?P<prefix>.+)-(?P<year>\d{4})-(?P<sequence>\d+)$")
+
+
+class DocumentNumber(NamedTuple):
+    prefix: str
+    year: int
+    sequence: int
+
+
+def split_document_number(number: str | None) -> DocumentNumber | None:
+    """The parts of a Számlázz.hu document number, or None when it is not numbered that way."""
+    match = _DOCUMENT_NUMBER.match(number or "")
+    if not match:
+        return None
+    return DocumentNumber(match["prefix"], int(match["year"]), int(match["sequence"]))
 
 
 @dataclass(frozen=True)
@@ -115,9 +135,10 @@ class SzamlaDocument:
     raw: bytes = field(repr=False)
 
     @property
-    def prefix(self) -> str:
-        """The number's prefix: everything before the first ``-`` ("DEMO-2026-1" → "DEMO")."""
-        return self.number.split("-", 1)[0]
+    def prefix(self) -> str | None:
+        """The prefix the number was issued under ("D-WEB-2026-1" → "WEB"), if any."""
+        parts = split_document_number(self.number)
+        return parts.prefix if parts else None
 
     @property
     def paid_amount(self) -> Decimal:

@@ -19,6 +19,7 @@ from szamlazz_agent import (
     TemporarilyUnavailableError,
     parse_szamla_document,
     safe_fromstring,
+    split_document_number,
 )
 from szamlazz_agent.parsers import (
     parse_decimal,
@@ -349,3 +350,19 @@ def test_taxpayer_error_answer():
     with pytest.raises(InvalidRequestError) as caught:
         parse_taxpayer_answer(200, {}, data_file("taxpayer_error.xml"))
     assert (caught.value.code, caught.value.message) == (57, "Hiba az XML beolvasásakor.")
+
+
+@pytest.mark.parametrize(
+    ("number", "parts"),
+    [
+        ("WEB-2026-12", ("WEB", 2026, 12)),
+        ("D-WEB-2026-1", ("WEB", 2026, 1)),
+        ("SL-DEMO-2025-7", ("DEMO", 2025, 7)),
+        ("MY-SHOP-2026-3", ("MY-SHOP", 2026, 3)),
+        ("E-1234", None),
+        ("", None),
+    ],
+)
+def test_document_number_parts(number, parts):
+    """Proformas and delivery notes are numbered under the invoice prefix they carry."""
+    assert split_document_number(number) == parts
