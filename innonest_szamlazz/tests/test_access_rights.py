@@ -79,6 +79,8 @@ class TestAccessRights(SzamlazzCase):
             account.read(["agent_key"])
         with self.assertRaises(AccessError):
             account.write({"agent_key": "stolen"})
+        with self.assertRaises(AccessError, msg="the key would be sent to that address"):
+            account.write({"agent_url": "https://attacker.example/szamla/"})
         with self.assertRaises(AccessError):
             self.env["szamlazz.connect.wizard"].with_user(self.manager).create({})
 
