@@ -81,6 +81,8 @@ class TestAccessRights(SzamlazzCase):
             account.write({"agent_key": "stolen"})
         with self.assertRaises(AccessError, msg="the key would be sent to that address"):
             account.write({"agent_url": "https://attacker.example/szamla/"})
+        with self.assertRaises(AccessError, msg="pushes would stop"):
+            account.action_regenerate_push_key()
         with self.assertRaises(AccessError):
             self.env["szamlazz.connect.wizard"].with_user(self.manager).create({})
 
