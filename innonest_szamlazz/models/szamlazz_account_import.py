@@ -149,24 +149,7 @@ class SzamlazzAccount(models.Model):
             if account in unreachable:
                 continue
             try:
-                document = account._get_client().query_invoice(
-                    number=invoice.number, with_pdf=False
-                )
-            except errors.NotFoundError:
-                invoice.write(
-                    {
-                        "requery_requested": False,
-                        "missing_at_szamlazz": True,
-                        "last_query_date": fields.Datetime.now(),
-                    }
-                )
-                invoice.message_post(
-                    body=_(
-                        "Számlázz.hu no longer has this document (a paid proforma becomes an "
-                        "invoice, a deleted one disappears)."
-                    )
-                )
-                continue
+                documents = account._current_versions_at_szamlazz(invoice)
             except (errors.SzamlazzError, UserError) as error:
                 # Stays flagged: the next run asks again.
                 unreachable |= account
@@ -176,9 +159,38 @@ class SzamlazzAccount(models.Model):
                     error=getattr(error, "message", None) or str(error),
                 )
                 continue
-            invoice.write({"requery_requested": False, "last_query_date": fields.Datetime.now()})
-            Invoice._store_document(account, document.raw, "requery")
+            values = {"requery_requested": False, "last_query_date": fields.Datetime.now()}
+            if not any(document.number == invoice.number for document in documents):
+                values["missing_at_szamlazz"] = True
+                invoice.message_post(
+                    body=_(
+                        "Számlázz.hu no longer has this document (a paid proforma becomes an "
+                        "invoice, a deleted one disappears)."
+                    )
+                )
+            invoice.write(values)
+            for document in documents:
+                Invoice._store_document(account, document.raw, "requery")
         return len(flagged)
+
+    def _current_versions_at_szamlazz(self, invoice):
+        """What Számlázz.hu has now for ``invoice``: its current version; for a proforma that
+        has disappeared, the final invoice issued from it, found by the order number it
+        keeps (how polling learns a proforma was paid); nothing when it is gone for good.
+
+        Raises :class:`~..szamlazz_agent.errors.SzamlazzError` when Számlázz.hu cannot tell.
+        """
+        client = self._get_client()
+        try:
+            return [client.query_invoice(number=invoice.number, with_pdf=False)]
+        except errors.NotFoundError:
+            if invoice.kind != "D" or not invoice.order_number:
+                return []
+        try:
+            final = client.query_invoice(order_number=invoice.order_number, with_pdf=False)
+        except errors.NotFoundError:
+            return []
+        return [final] if final.referenced_proforma == invoice.number else []
 
     # -- on demand -------------------------------------------------------------------------
 

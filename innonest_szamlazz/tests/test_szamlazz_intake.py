@@ -263,6 +263,62 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(self.available(), 8)
 
+    def test_polling_finds_the_invoice_of_a_paid_proforma(self):
+        """With neither push nor IPN, the daily refresh still learns that a proforma was
+        paid: it has vanished at Számlázz.hu, and its final invoice keeps the order number."""
+        proforma_number = self.sandbox.issue(
+            kind="D",
+            prefix="WEB",
+            buyer=BUYER,
+            order_number="W-300",
+            items=[
+                {"name": "Kávé", "identifier": "T4H-COFFEE", "quantity": 4, "net_unit_price": 1000}
+            ],
+        )["number"]
+        Invoice = self.env["szamlazz.invoice"]
+        document = self.account._get_client().query_invoice(number=proforma_number)
+        proforma, _document = Invoice._store_document(self.account, document.raw, "pull")
+        Invoice._process_inbox_batch()
+        self.assertEqual((proforma.kind, proforma.payment_state), ("D", "not_paid"))
+
+        self.sandbox.control(
+            "POST", "documents/%s/pay" % proforma_number, {"agent_key": SANDBOX_AGENT_KEY}
+        )
+        Invoice._cron_refresh_payment_status()
+        self.assertTrue(proforma.requery_requested)
+        Invoice._cron_import_documents()
+
+        final_invoice = proforma.final_invoice_id
+        self.assertTrue(final_invoice, "the final invoice was found by the order number")
+        self.assertEqual(final_invoice.order_number, "W-300")
+        self.assertEqual((final_invoice.state, final_invoice.payment_state), ("done", "paid"))
+        self.assertEqual(proforma.payment_state, "paid")
+        self.assertEqual(self.available(), 6)
+
+    def test_deleted_proforma_is_owed_no_more(self):
+        proforma_number = self.sandbox.issue(
+            kind="D",
+            prefix="WEB",
+            buyer=BUYER,
+            order_number="W-301",
+            items=[
+                {"name": "Kávé", "identifier": "T4H-COFFEE", "quantity": 1, "net_unit_price": 1000}
+            ],
+        )["number"]
+        Invoice = self.env["szamlazz.invoice"]
+        client = self.account._get_client()
+        proforma, _document = Invoice._store_document(
+            self.account, client.query_invoice(number=proforma_number).raw, "pull"
+        )
+        Invoice._process_inbox_batch()
+        client.delete_proforma(number=proforma_number)
+        Invoice._cron_refresh_payment_status()
+        Invoice._cron_import_documents()
+        self.assertTrue(proforma.missing_at_szamlazz)
+        self.assertFalse(proforma.final_invoice_id)
+        self.assertEqual(Invoice.search_count([("order_number", "=", "W-301")]), 1)
+        self.assertEqual(self.available(), 10)
+
     def test_pull_outage_is_recorded_not_raised(self):
         self.env["szamlazz.prefix"].create(
             {"account_id": self.account.id, "name": "WEB", "is_webshop": True}
