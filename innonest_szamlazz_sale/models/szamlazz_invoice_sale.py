@@ -38,6 +38,10 @@ class SzamlazzInvoice(models.Model):
         shipped_products = deliveries.move_ids.filtered(lambda m: m.state == "done").product_id
         not_in_order = []
         for line in lines:
+            if line.quantity < 0:
+                # Goods coming back are a return, not part of the order's delivery.
+                not_in_order.append(line)
+                continue
             product_moves = open_moves.filtered(
                 lambda move, product=line.product_id: move.product_id == product
             )
