@@ -340,8 +340,9 @@ class SzamlazzAccount(models.Model):
         Prefix = self.env["szamlazz.prefix"].with_context(active_test=False)
         if Prefix.search_count([("account_id", "=", self.id), ("name", "=", prefix)]):
             return
-        kind = "proforma" if document.kind == "D" else "invoice"
-        Prefix.create({"account_id": self.id, "name": prefix, "document_kind": kind})
+        # A proforma (D-WEB-2026-1) is numbered in its invoice prefix's series: every
+        # learned prefix is an invoice series, which the pull walks and proformas use.
+        Prefix.create({"account_id": self.id, "name": prefix, "document_kind": "invoice"})
         self.message_post(
             body=_(
                 "New invoice number prefix learned from Számlázz.hu: %(prefix)s "

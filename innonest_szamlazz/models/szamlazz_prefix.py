@@ -37,7 +37,8 @@ class SzamlazzPrefix(models.Model):
         [("invoice", "Invoice"), ("proforma", "Proforma")],
         required=True,
         default="invoice",
-        help="The kind of document numbered with this prefix at Számlázz.hu.",
+        help="Invoice: an invoice number series, which proformas share (D-WEB-2026-1). "
+        "Proforma: a series used for proformas only.",
     )
     is_webshop = fields.Boolean(
         string="Webshop",

@@ -62,12 +62,13 @@ class TestLearnFromDocuments(SzamlazzCase):
         self.assertEqual(self._bank_accounts(), bank_account)
         self.assertEqual(len(self.account.message_ids), message_count, "nothing new to say")
 
-    def test_proforma_prefix_is_the_series_not_the_d(self):
+    def test_proforma_teaches_its_invoice_series(self):
         document = self._document(kind="D", prefix="DEMO")
         self.assertTrue(document.number.startswith("D-DEMO-"))
         self.account._learn_from_document(document)
         self.assertEqual(self.account.prefix_ids.mapped("name"), ["DEMO"])
-        self.assertEqual(self.account.prefix_ids.document_kind, "proforma")
+        # The pull walks DEMO-2026-1, DEMO-2026-2, ... once DEMO is a webshop prefix.
+        self.assertEqual(self.account.prefix_ids.document_kind, "invoice")
 
     def test_changed_bank_account_is_posted_and_the_old_one_kept(self):
         self.account._learn_from_document(self._document(kind="SZ"))
