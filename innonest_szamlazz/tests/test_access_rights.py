@@ -95,3 +95,21 @@ class TestAccessRights(SzamlazzCase):
         self.assertFalse(Prefix.search([]))
         with self.assertRaises(AccessError):
             self.prefix.with_user(self.other_manager).read(["name"])
+
+    def test_forms_open_without_the_secrets(self):
+        clerk = new_test_user(
+            self.env,
+            login="raktaros2",
+            groups="stock.group_stock_user",
+            company_id=self.company.id,
+        )
+        for user in (self.manager, clerk):
+            views = (
+                self.env["szamlazz.account"]
+                .with_user(user)
+                .get_views([(False, "form"), (False, "list")])
+            )
+            form = views["views"]["form"]["arch"]
+            self.assertIn('name="language"', form)
+            for secret in ("agent_key", "push_key", "agent_url"):
+                self.assertNotIn('name="%s"' % secret, form, user.login)
