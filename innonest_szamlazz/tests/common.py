@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import requests
-
 from odoo.tests import HttpCase, TransactionCase
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
