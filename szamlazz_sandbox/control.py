@@ -129,10 +129,12 @@ class Control:
                            Decimal(str(i["net_unit_price"])), str(i.get("vat_rate", "27")),
                            i.get("identifier") or "") for i in body["items"]]
         paid = bool(body.get("paid"))
-        today = dt.date.today()
+        # A document issued earlier (history before a shop connected); numbering follows
+        # the order of the calls, so a test issues older documents first.
+        issue_date = self._optional_date(body, "issue_date") or dt.date.today()
         spec = DocumentSpec(
-            kind=body.get("kind", INVOICE), buyer=buyer, items=items, issue_date=today,
-            fulfillment_date=today, due_date=today + dt.timedelta(days=8),
+            kind=body.get("kind", INVOICE), buyer=buyer, items=items, issue_date=issue_date,
+            fulfillment_date=issue_date, due_date=issue_date + dt.timedelta(days=8),
             payment_method=body.get("payment_method") or ("bankkártya" if paid else "átutalás"),
             prefix=body.get("prefix"), order_number=body.get("order_number"),
             external_id=body.get("external_id"), paid=paid,
@@ -144,6 +146,16 @@ class Control:
             doc, changes = self.store.issue(account, spec)
             self.pushes.enqueue(changes)
             return doc.summary()
+
+    @staticmethod
+    def _optional_date(body: dict, name: str) -> dt.date | None:
+        value = body.get(name)
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise ControlError(400, f"{name} must be an ISO date (YYYY-MM-DD)") from None
 
     def _document_action(self, number: str, action: str, body: dict) -> dict:
         account = self._account(body)

@@ -159,3 +159,17 @@ def test_agent_answers_set_a_session_cookie(sandbox):
     assert "Set-Cookie" not in second.headers
     sessions = {r["session"] for r in sandbox.state()["requests"]}
     assert len(sessions) == 1
+
+
+def test_a_document_can_be_issued_on_an_earlier_day(sandbox):
+    invoice = sandbox.control("POST", "documents", json={
+        "agent_key": sandbox.agent_key, "prefix": "WEB", "buyer": BUYER, "items": ITEMS,
+        "issue_date": f"{YEAR}-01-05"})
+    doc = query(sandbox, invoice["number"])
+    assert doc.findtext(f"{SZAMLA}alap/{SZAMLA}kelt") == f"{YEAR}-01-05"
+    assert doc.findtext(f"{SZAMLA}alap/{SZAMLA}telj") == f"{YEAR}-01-05"
+    assert doc.findtext(f"{SZAMLA}alap/{SZAMLA}fizh") == f"{YEAR}-01-13"
+    refused = sandbox.http.post(sandbox.url + "/_sandbox/documents", timeout=30, json={
+        "agent_key": sandbox.agent_key, "buyer": BUYER, "items": ITEMS,
+        "issue_date": "5 January"})
+    assert refused.status_code == 400
