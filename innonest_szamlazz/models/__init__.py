@@ -13,6 +13,7 @@ from . import szamlazz_account_import
 from . import stock_move
 from . import res_partner_szamlazz_documents
 from . import product_template_szamlazz_documents
+from . import product_product_szamlazz_documents
 from . import stock_picking_szamlazz_documents
 from . import res_partner_identifier
 from . import szamlazz_invoice_proforma

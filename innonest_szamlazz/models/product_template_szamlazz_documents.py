@@ -11,10 +11,14 @@ class ProductTemplate(models.Model):
     )
 
     def _compute_szamlazz_document_count(self):
+        invoice_ids = self.env["szamlazz.invoice.line"]._invoice_ids_by_product(
+            self.product_variant_ids
+        )
         for template in self:
-            template.szamlazz_document_count = self.env["szamlazz.invoice"].search_count(
-                [("line_ids.product_id.product_tmpl_id", "=", template.id)]
-            )
+            documents = set()
+            for variant in template.product_variant_ids:
+                documents.update(invoice_ids.get(variant.id, ()))
+            template.szamlazz_document_count = len(documents)
 
     def action_view_szamlazz_documents(self):
         self.ensure_one()

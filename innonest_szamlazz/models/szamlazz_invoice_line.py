@@ -33,3 +33,10 @@ class SzamlazzInvoiceLine(models.Model):
     product_id = fields.Many2one("product.product", index="btree_not_null")
     stock_status = fields.Selection(STOCK_STATUSES, default="pending", required=True)
     stock_move_ids = fields.One2many("stock.move", "szamlazz_invoice_line_id")
+
+    def _invoice_ids_by_product(self, products):
+        """``{product id: [document ids]}`` for ``products``, in one query (smart buttons)."""
+        groups = self._read_group(
+            [("product_id", "in", products.ids)], ["product_id"], ["invoice_id:array_agg"]
+        )
+        return {product.id: set(invoice_ids) for product, invoice_ids in groups}
