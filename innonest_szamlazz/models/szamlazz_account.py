@@ -131,7 +131,15 @@ class SzamlazzAccount(models.Model):
     ipn_url = fields.Char(string="IPN URL", compute="_compute_callback_urls")
     backfill_date = fields.Date(
         string="Import Invoices From",
-        help="Invoices issued at Számlázz.hu since this day are imported into Odoo.",
+        tracking=True,
+        help="Invoices issued since this day are imported and deduct stock; leave empty to "
+        "start from the day of connection.",
+    )
+    connected_date = fields.Date(
+        string="Connected Since",
+        readonly=True,
+        copy=False,
+        help="The day of the first successful connection; a reconnect does not move it.",
     )
     bank_account_ids = fields.One2many(
         related="company_id.partner_id.bank_ids", string="Bank Accounts"
@@ -153,6 +161,30 @@ class SzamlazzAccount(models.Model):
             "A company can be connected to one Számlázz.hu account only.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("state") == "connected" and not vals.get("connected_date"):
+                vals["connected_date"] = fields.Date.context_today(self)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("state") == "connected" and "connected_date" not in vals:
+            # Set once: the import start of a shop must not move when its key is replaced.
+            unset = self.filtered(lambda account: not account.connected_date)
+            if unset:
+                super(SzamlazzAccount, unset).write(
+                    {"connected_date": fields.Date.context_today(self)}
+                )
+        return super().write(vals)
+
+    def _import_start_date(self):
+        """The first issue day whose documents move stock: the "Import Invoices From" day
+        when set, else the day of the first connection (older documents are history the
+        shop's stock already reflects). False for an account never connected."""
+        self.ensure_one()
+        return self.backfill_date or self.connected_date
 
     def _compute_callback_urls(self):
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")

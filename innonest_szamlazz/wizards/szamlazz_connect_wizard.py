@@ -81,7 +81,8 @@ class SzamlazzConnectWizard(models.TransientModel):
     push_key = fields.Char(related="account_id.push_key", groups="base.group_system")
     backfill_date = fields.Date(
         string="Import Invoices From",
-        help="Optional: invoices issued at Számlázz.hu since this day are imported too.",
+        help="Invoices issued since this day are imported and deduct stock; leave empty to "
+        "start from the day of connection.",
     )
 
     @api.depends("company_id")
