@@ -6,6 +6,7 @@ STOCK_STATUSES = [
     ("no_stock_effect", "No stock effect"),
     ("not_storable", "Not a storable product"),
     ("covered", "Moved by another document"),
+    ("before_import_start", "Issued before the import start"),
     ("no_identifier", "No item identifier"),
     ("unknown_product", "Unknown product"),
     ("ambiguous_product", "Several products match"),

@@ -5,13 +5,18 @@ their items with the sign they carry: a positive quantity leaves the warehouse, 
 negative one comes back. SS (storno) returns exactly what the cancelled document moved.
 D (proforma), ES (prepayment) and JS move nothing. Each item is moved at most once (its
 moves point back at it), so processing a document again never moves stock twice.
+
+Documents issued before the account's import start (``_import_start_date``) are history:
+the stock counted when the shop connected already reflects them. They are mirrored but
+move nothing, and neither does a correction (HS) of such a document or a storno whose
+original moved nothing.
 """
 
 from collections import defaultdict
 
 from odoo import Command, _, api, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, format_date
 
 SIGNED_STOCK_KINDS = ("SZ", "VS", "SL", "HS")
 # An invoice and a delivery note of the same order carry the same goods.
@@ -40,9 +45,13 @@ class SzamlazzInvoice(models.Model):
     def _apply_stock(self, products):
         """Move what this document moves and has not moved yet; readable problems back."""
         self.ensure_one()
+        pending = self.line_ids.filtered(lambda line: not line.stock_move_ids)
+        history_reason = self._before_import_start_reason()
+        if history_reason:
+            self._leave_history_alone(pending, history_reason)
+            return []
         if self.kind == "SS":
             return self._return_cancelled_goods()
-        pending = self.line_ids.filtered(lambda line: not line.stock_move_ids)
         if self.kind not in SIGNED_STOCK_KINDS:
             pending.stock_status = "no_stock_effect"
             return []
@@ -96,6 +105,46 @@ class SzamlazzInvoice(models.Model):
         if to_move:
             self._move_lines(to_move)
         return problems
+
+    def _before_import_start_reason(self):
+        """Why this document moves no stock as history of the time before the import
+        start, or False. A storno or a correction follows the document it refers to: what
+        that one moved nothing for, they neither return nor move."""
+        start = self.account_id._import_start_date()
+        if not start or self.kind not in SIGNED_STOCK_KINDS + ("SS",):
+            return False
+        original = self.referenced_invoice_id
+        if (
+            self.kind in ("SS", "HS")
+            and original.issue_date
+            and original.issue_date < start
+            and not original.line_ids.stock_move_ids
+        ):
+            if self.kind == "SS":
+                message = _(
+                    "Cancels %(number)s, issued before %(date)s, when the Számlázz.hu import "
+                    "started: it moved no stock, so nothing is returned."
+                )
+            else:
+                message = _(
+                    "Corrects %(number)s, issued before %(date)s, when the Számlázz.hu import "
+                    "started: it moved no stock, so neither does this correction."
+                )
+            return message % {"number": original.number, "date": format_date(self.env, start)}
+        if self.issue_date and self.issue_date < start and not (self.kind == "SS" and original):
+            return _(
+                "Issued before %(date)s, when the Számlázz.hu import started: no stock moved.",
+                date=format_date(self.env, start),
+            )
+        return False
+
+    def _leave_history_alone(self, lines, reason):
+        """Mark ``lines`` as history, telling why once (a payment brings the document
+        again, the reason stays the same)."""
+        unmarked = lines.filtered(lambda line: line.stock_status != "before_import_start")
+        if unmarked:
+            self.message_post(body=reason)
+            unmarked.stock_status = "before_import_start"
 
     def _document_covering_stock(self):
         """The invoice or delivery note of the same order that already moved the goods."""
