@@ -1,11 +1,14 @@
 """Bringing a connected account's documents into the inbox: pull, re-query, "Import now"."""
 
+import base64
+import contextlib
 import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..szamlazz_agent import errors
+from ..series_search import first_sequence_issued_from
+from ..szamlazz_agent import errors, parse_szamla_document
 from .szamlazz_invoice import IntakeConflictError, positive_int_param
 
 _logger = logging.getLogger(__name__)
@@ -14,6 +17,44 @@ DEFAULT_PULL_LIMIT = 100
 DEFAULT_REQUERY_LIMIT = 50
 # pg_try_advisory_xact_lock(key1, key2): key1 tells our locks apart from other modules'.
 _PULL_LOCK_NAMESPACE = 724001
+
+
+def _issue_date_of(invoice):
+    """The issue date of a stored document, read from its XML until it is processed."""
+    if invoice.issue_date or not invoice.raw_xml:
+        return invoice.issue_date
+    return parse_szamla_document(base64.b64decode(invoice.raw_xml)).issue_date
+
+
+class QueryBudgetSpent(Exception):
+    """This run asked Számlázz.hu as often as it may; the next run goes on."""
+
+
+class CountedQueries:
+    """Asks Számlázz.hu for documents by number, at most ``budget`` times per run (an
+    outage or a huge series cannot make a run endless). Every answer, "not found"
+    included, is kept for the run, so the walk never asks again what the search asked."""
+
+    def __init__(self, client, budget):
+        self.client = client
+        self.budget = budget
+        self.answers = {}
+
+    def document(self, number):
+        """The ``SzamlaDocument`` numbered ``number``, or None when there is none."""
+        if number not in self.answers:
+            if self.budget <= 0:
+                raise QueryBudgetSpent()
+            self.budget -= 1
+            try:
+                self.answers[number] = self.client.query_invoice(number=number, with_pdf=False)
+            except errors.NotFoundError:
+                self.answers[number] = None
+        return self.answers[number]
+
+    def issue_date(self, number):
+        document = self.document(number)
+        return document.issue_date if document else None
 
 
 class SzamlazzAccount(models.Model):
@@ -48,15 +89,17 @@ class SzamlazzAccount(models.Model):
 
     @api.model
     def _pull_limit(self):
-        """Knob ``innonest_szamlazz.pull_max_documents`` (default 100): new documents one
-        run asks Számlázz.hu for, per account."""
+        """Knob ``innonest_szamlazz.pull_max_documents`` (default 100): questions one run
+        asks Számlázz.hu about new documents, per account, the search for the import
+        start's first document and the "not found" that ends a series included."""
         return positive_int_param(
             self.env, "innonest_szamlazz.pull_max_documents", DEFAULT_PULL_LIMIT
         )
 
     def _pull_new_documents(self):
         """Walk each webshop prefix's numbers forward from the last imported one
-        (``PREFIX-YYYY-N``) until Számlázz.hu answers "not found". Returns ``(pulled,
+        (``PREFIX-YYYY-N``) until Számlázz.hu answers "not found"; with none imported yet,
+        from the first document issued on the account's import start. Returns ``(pulled,
         more_waiting)``; problems are recorded on the account, never raised."""
         pulled, more_waiting = 0, False
         Invoice = self.env["szamlazz.invoice"].sudo()
@@ -68,30 +111,27 @@ class SzamlazzAccount(models.Model):
             )
             if not self.env.cr.fetchone()[0]:
                 continue  # another worker is pulling this account right now
-            budget = self._pull_limit()
             problem = False
             try:
-                client = account._get_client()
+                queries = CountedQueries(account._get_client(), self._pull_limit())
                 webshop_prefixes = account.prefix_ids.filtered(
                     lambda p: p.is_webshop and p.document_kind == "invoice"
                 )
                 for prefix in webshop_prefixes:
-                    for year, sequence in account._pull_start_points(prefix.name):
-                        while budget > 0:
+                    for year, sequence in account._pull_start_points(prefix.name, queries):
+                        while True:
                             number = "%s-%s-%s" % (prefix.name, year, sequence)
-                            try:
-                                document = client.query_invoice(number=number, with_pdf=False)
-                            except errors.NotFoundError:
+                            document = queries.document(number)
+                            if document is None:
                                 break
                             try:
                                 Invoice._store_document(account, document.raw, "pull")
                             except IntakeConflictError:
                                 break  # a push is storing it right now; it is not lost
-                            budget -= 1
                             pulled += 1
                             sequence += 1
-                        else:
-                            more_waiting = True
+            except QueryBudgetSpent:
+                more_waiting = True
             except (errors.SzamlazzError, UserError) as error:
                 problem = _(
                     "Számlázz.hu could not be asked for new documents: %s",
@@ -100,11 +140,19 @@ class SzamlazzAccount(models.Model):
             account.write({"import_last_run": fields.Datetime.now(), "import_last_error": problem})
         return pulled, more_waiting
 
-    def _pull_start_points(self, prefix):
-        """``[(year, first sequence to ask for)]``: the previous year's series is finished
-        before the current year's, which starts at 1."""
+    def _pull_start_points(self, prefix, queries):
+        """``[(year, first sequence to ask for)]`` of ``prefix``'s series, oldest year
+        first; every later year up to this one starts at 1.
+
+        Without a document imported since the import start, the start year's series is
+        searched for its first document issued on that day or later (see
+        :func:`~..series_search.first_sequence_issued_from`): older ones are history, not
+        worth one question each. The search asks through ``queries``, so it spends the
+        run's budget like the walk does.
+        """
         self.ensure_one()
         this_year = fields.Date.context_today(self).year
+        start = self._import_start_date()
         Invoice = self.env["szamlazz.invoice"].sudo()
         scope = [
             ("account_id", "=", self.id),
@@ -113,11 +161,42 @@ class SzamlazzAccount(models.Model):
             ("kind", "not in", ("D", "SL")),
         ]
         last = Invoice.search(scope, order="number_year desc, number_sequence desc", limit=1)
-        if not last:
-            return [(this_year, 1)]
-        if last.number_year < this_year:
-            return [(last.number_year, last.number_sequence + 1), (this_year, 1)]
-        return [(this_year, last.number_sequence + 1)]
+        last_issue_date = last and _issue_date_of(last)
+        if last and not (start and last_issue_date and last_issue_date < start):
+            year, sequence = last.number_year, last.number_sequence + 1
+        elif start:
+            year = start.year
+            lowest = last.number_sequence + 1 if last.number_year == year else 1
+            sequence = self._search_import_start(prefix, year, start, lowest, queries)
+        else:
+            year, sequence = this_year, 1
+        return [(year, sequence)] + [(later, 1) for later in range(year + 1, this_year + 1)]
+
+    def _search_import_start(self, prefix, year, start, lowest, queries):
+        """The first sequence of ``prefix``'s ``year`` series issued on ``start`` or later.
+
+        When the run's budget ends the search, the newest document seen issued before
+        ``start`` is stored (as history, it moves no stock): the next run searches on from
+        it instead of from the beginning, so even a small budget gets through."""
+        history = {}
+
+        def issued_on(candidate):
+            number = "%s-%s-%s" % (prefix, year, candidate)
+            issue_date = queries.issue_date(number)
+            if issue_date and issue_date < start:
+                history[candidate] = queries.document(number)
+            return issue_date
+
+        try:
+            return first_sequence_issued_from(issued_on, start, lowest)
+        except QueryBudgetSpent:
+            # A push storing the same document right now serves the next run just as well.
+            with contextlib.suppress(IntakeConflictError):
+                if history:
+                    self.env["szamlazz.invoice"].sudo()._store_document(
+                        self, history[max(history)].raw, "pull"
+                    )
+            raise
 
     # -- re-query --------------------------------------------------------------------------
 
