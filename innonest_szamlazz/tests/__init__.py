@@ -10,3 +10,4 @@ from . import test_payment_reminders
 from . import test_szamlazz_inbox_concurrency
 from . import test_payment_registration
 from . import test_product_szamlazz_documents
+from . import test_szamlazz_import_start
