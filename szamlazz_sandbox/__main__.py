@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from .seed import seed_webshop
 from .server import SandboxServer, build_app
@@ -24,6 +25,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--push-mode", choices=("auto", "manual"), default="auto")
     parser.add_argument("--seed-webshop", type=int, default=0, metavar="N",
                         help="issue N webshop invoices (prefix WEB) on start")
+    parser.add_argument("--state-file", type=Path, metavar="PATH",
+                        help="continue from the documents saved here and save them on exit, "
+                             "so numbering never restarts (default: state is in memory)")
     return parser.parse_args(argv)
 
 
@@ -33,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--xsd-dir {args.xsd_dir} is not a directory", file=sys.stderr)
         return 2
     app = build_app(args.xsd_dir, args.push_mode)
+    if args.state_file and args.state_file.exists():
+        app.store.load(args.state_file)
     if args.seed_webshop:
         account = app.store.account(DEMO_AGENT_KEY)
         with app.store.lock:
@@ -54,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         app.pushes.stop()
         server.server_close()
+        if args.state_file:
+            app.store.save(args.state_file)
     return 0
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import pickle
 import threading
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 
 from . import errors
 from .errors import AgentFailure
@@ -259,6 +261,24 @@ class Store:
             self._supplier_ids = itertools.count(972720)
             self.accounts: dict[str, Account] = {}
             self.upsert_account(DEMO_AGENT_KEY)
+
+    def save(self, path: Path) -> None:
+        """Write the accounts and their documents to ``path`` (the sandbox's own file)."""
+        with self.lock:
+            state = {"next_id": next(self._ids), "next_supplier_id": next(self._supplier_ids),
+                     "accounts": self.accounts}
+            self._ids = itertools.count(state["next_id"])
+            self._supplier_ids = itertools.count(state["next_supplier_id"])
+            path.write_bytes(pickle.dumps(state))
+
+    def load(self, path: Path) -> None:
+        """Continue from a file :meth:`save` wrote, as Számlázz.hu remembers its documents."""
+        # pickle: the file is one this sandbox wrote on this machine, never received input.
+        state = pickle.loads(path.read_bytes())  # noqa: S301
+        with self.lock:
+            self._ids = itertools.count(state["next_id"])
+            self._supplier_ids = itertools.count(state["next_supplier_id"])
+            self.accounts = state["accounts"]
 
     def upsert_account(self, agent_key: str, seller: dict | None = None,
                        **settings) -> Account:

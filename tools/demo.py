@@ -6,6 +6,7 @@ Everything it starts runs in the foreground process group, so Ctrl-C stops it al
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -35,6 +36,7 @@ env["szamlazz.account"].search([("company_id", "=", company.id)]).agent_url = %(
 wizard = env["szamlazz.connect.wizard"].with_company(company).create({"agent_key": %(agent_key)r})
 wizard.action_check_key()
 if wizard.step == "company":
+    wizard.line_ids.apply = True  # the demo company takes all of the sandbox seller's data
     wizard.action_apply_company_data()
 wizard.action_done()
 account = wizard.account_id
@@ -76,9 +78,12 @@ def database_exists():
         return bool(cursor.fetchone())
 
 
-def start_sandbox():
+def start_sandbox(state_file):
+    """The sandbox remembers its documents in ``state_file`` between demos, as Számlázz.hu
+    would: numbers already in the demo database are never issued again."""
     command = [sys.executable, "-m", "szamlazz_sandbox", "--host", "127.0.0.1",
-               "--port", str(SANDBOX_PORT), "--push-mode", "auto"]
+               "--port", str(SANDBOX_PORT), "--push-mode", "auto",
+               "--state-file", str(state_file)]
     xsd_dir = Path(shell('default_xsd_dir "%s"' % REPO))
     if xsd_dir.is_dir():
         command += ["--xsd-dir", str(xsd_dir)]
@@ -124,37 +129,53 @@ def connect_company():
     return account
 
 
-def serve_odoo():
+def port_is_free(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def serve_odoo(children):
     process = subprocess.Popen(
         odoo_command("--http-interface", "127.0.0.1", "--http-port", str(ODOO_PORT),
                      "--log-level", "warn"),
         cwd=REPO, env=odoo_environment())
+    children.append(process)
     for _ in range(120):
         if process.poll() is not None:
-            sys.exit("Odoo stopped while starting; is port %d free?" % ODOO_PORT)
+            sys.exit("Odoo stopped while starting: its log above says why.")
         try:
-            if requests.get(ODOO_URL + "/web/login", timeout=2).ok:
-                return process
-        except requests.ConnectionError:
+            # The first page builds Odoo's assets: it may take a while to answer.
+            if requests.get(ODOO_URL + "/web/login", timeout=30).ok:
+                return
+        except requests.RequestException:
             pass
         time.sleep(1)
-    process.terminate()
     sys.exit("Odoo did not answer on %s within two minutes." % ODOO_URL)
 
 
 def main():
     shell("require_odoo && require_postgres")
-    children = [start_sandbox()]
+    for port, knob in ((ODOO_PORT, "SZAMLAZZ_DEMO_ODOO_PORT"),
+                       (SANDBOX_PORT, "SZAMLAZZ_DEMO_SANDBOX_PORT")):
+        if not port_is_free(port):
+            sys.exit("Port %d is in use: stop what runs there, or set %s." % (port, knob))
+    state_file = REPO / "var" / ("%s.sandbox-state" % DATABASE)
+    state_file.parent.mkdir(exist_ok=True)
+    if not database_exists():
+        state_file.unlink(missing_ok=True)  # a new database starts a new Számlázz.hu history
+    children = [start_sandbox(state_file)]
     try:
         install_or_update()
         account = connect_company()
-        children.append(serve_odoo())
+        serve_odoo(children)
         if WEBSHOP_INVOICES:
             requests.post(SANDBOX_URL + "/_sandbox/seed/webshop", timeout=30, json={
                 "agent_key": AGENT_KEY, "count": WEBSHOP_INVOICES}).raise_for_status()
         print(INSTRUCTIONS.format(odoo=ODOO_URL, sandbox=SANDBOX_URL, **account))
         while all(child.poll() is None for child in children):
             time.sleep(1)
+        print("\n%s stopped by itself." % ("The sandbox" if children[0].poll() is not None
+                                            else "Odoo"))
     except KeyboardInterrupt:
         pass
     finally:
