@@ -126,6 +126,7 @@ class SzamlazzAccount(models.Model):
                                 break
                             try:
                                 Invoice._store_document(account, document.raw, "pull")
+                                pulled += account._pull_referenced_document(document, queries)
                             except IntakeConflictError:
                                 break  # a push is storing it right now; it is not lost
                             pulled += 1
@@ -139,6 +140,21 @@ class SzamlazzAccount(models.Model):
                 )
             account.write({"import_last_run": fields.Datetime.now(), "import_last_error": problem})
         return pulled, more_waiting
+
+    def _pull_referenced_document(self, document, queries):
+        """Store the invoice a pulled storno or correction refers to when Odoo lacks it
+        (issued before the import start, the walk skipped it): judged without it, the
+        storno would wait for it forever. Returns how many documents were stored."""
+        number = document.referenced_invoice
+        if not number or self.env["szamlazz.invoice"].sudo().search_count(
+            [("company_id", "=", self.company_id.id), ("number", "=", number)], limit=1
+        ):
+            return 0
+        referenced = queries.document(number)
+        if referenced is None:
+            return 0
+        self.env["szamlazz.invoice"].sudo()._store_document(self, referenced.raw, "pull")
+        return 1
 
     def _pull_start_points(self, prefix, queries):
         """``[(year, first sequence to ask for)]`` of ``prefix``'s series, oldest year

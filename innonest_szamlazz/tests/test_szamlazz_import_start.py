@@ -117,6 +117,24 @@ class SzamlazzImportStartCase(StockMixin, SzamlazzCase):
         self.assertIn("import started", self.chatter(storno))
         self.assertEqual(self.available(), 10)
 
+    def test_a_pulled_storno_of_an_old_invoice_brings_it_and_returns_nothing(self):
+        old_number = self.issue_on(datetime.date(self.year, 1, 10), quantity=3)
+        recent = self.issue_on(self.start)
+        storno_number = self.sandbox.control(
+            "POST", "documents/%s/storno" % old_number, {"agent_key": SANDBOX_AGENT_KEY}
+        )["number"]
+
+        self.assertEqual(self.account._pull_new_documents(), (3, False))
+        self.assertEqual(self.pulled_numbers(), [old_number, recent, storno_number])
+
+        self.env["szamlazz.invoice"]._process_inbox_batch()
+        Invoice = self.env["szamlazz.invoice"]
+        storno = Invoice.search([("number", "=", storno_number)])
+        self.assertEqual(storno.state, "done", storno.state_reason)
+        self.assertIn("nothing is returned", self.chatter(storno))
+        self.assertEqual(Invoice.search([("number", "=", old_number)]).state, "done")
+        self.assertEqual(self.available(), 9, "only the invoice issued since the start")
+
     def test_invoices_since_the_backfill_date_deduct_stock(self):
         last_year = self.year - 1
         for month in (1, 2, 3):
