@@ -46,8 +46,14 @@ def positive_int_param(env, key, default):
     return int(value) if value.isdigit() and int(value) > 0 else default
 
 
-class IntakeConflictError(Exception):
-    """Another transaction is storing the same document right now; the sender retries."""
+class IntakeConflictError(psycopg2.errors.SerializationFailure):
+    """Another transaction stored the same new document while this one ran.
+
+    The other transaction has committed, but this one's snapshot cannot see its row: a
+    serialization failure. Odoo retries a request that raises one (a user's click, an
+    XML-RPC call) on a fresh snapshot; the push endpoint answers 503 so that Számlázz.hu
+    sends again, and the pull leaves the document to the push.
+    """
 
 
 class SzamlazzInvoice(models.Model):

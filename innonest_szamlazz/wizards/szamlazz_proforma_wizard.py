@@ -8,7 +8,6 @@ from odoo.tools import SQL, float_repr, format_amount
 
 from ..models.szamlazz_account import INVOICE_LANGUAGES
 from ..models.szamlazz_buyer_matcher import hu_tax_number
-from ..models.szamlazz_invoice import IntakeConflictError
 from ..szamlazz_agent import (
     BuyerRequest,
     InvoiceRequest,
@@ -252,16 +251,12 @@ class SzamlazzProformaWizard(models.TransientModel):
     def _store_proforma(self, account, document, pdf):
         """The mirror of the proforma, made by the import pipeline like any document,
         with the PDF in its chatter and in the chatter of the records it was made from."""
-        try:
-            proforma, _document = self.env["szamlazz.invoice"]._store_document(
-                account, document.raw, "pull"
-            )
-        except IntakeConflictError:
-            # Számlázz.hu's push of the new proforma is being stored at this very moment.
-            raise UserError(_(
-                "Számlázz.hu created the proforma and Odoo is receiving it right now. "
-                "Click Create Proforma again in a moment: it opens the same proforma."
-            )) from None
+        # When Számlázz.hu's push of the new proforma is stored at this very moment, this
+        # raises IntakeConflictError and Odoo retries the click, which then finds the
+        # proforma by its external id instead of creating another.
+        proforma, _document = self.env["szamlazz.invoice"]._store_document(
+            account, document.raw, "pull"
+        )
         proforma._process()
         if pdf and not proforma.pdf_attachment_id:
             proforma._store_pdf(pdf)
