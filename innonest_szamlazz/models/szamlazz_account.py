@@ -15,6 +15,7 @@ from ..szamlazz_agent import (
     OutcomeUnknownError,
     SzamlazzError,
     TemporarilyUnavailableError,
+    hungarian_tax_core,
 )
 
 _logger = logging.getLogger(__name__)
@@ -45,12 +46,6 @@ INVOICE_LANGUAGES = [
 def generate_push_key():
     """A fresh key Számlázz.hu sends with every push: 40 hex characters, its limit."""
     return secrets.token_hex(20)
-
-
-def hungarian_tax_id(tax_number):
-    """The 8-digit törzsszám of a Hungarian tax number, or None if it has none."""
-    digits = "".join(char for char in tax_number or "" if char.isascii() and char.isdigit())
-    return digits[:8] if len(digits) in (8, 11) else None
 
 
 class SzamlazzAccount(models.Model):
@@ -224,7 +219,7 @@ class SzamlazzAccount(models.Model):
         self.ensure_one()
         if not agent_key:
             return None, _("Paste the Agent key first.")
-        tax_id = hungarian_tax_id(tax_number)
+        tax_id = hungarian_tax_core(tax_number)
         if not tax_id:
             return None, _(
                 "“%(tax_number)s” is not a Hungarian tax number. Enter your company's tax "

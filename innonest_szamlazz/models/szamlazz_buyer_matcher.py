@@ -5,10 +5,11 @@ import re
 from odoo import api, models
 from odoo.tools import email_normalize_all
 
+from ..szamlazz_agent import hungarian_tax_core
+
 # Számlázz.hu leaves the country empty for Hungarian buyers and spells it in Hungarian.
 _HUNGARY_SPELLINGS = {"", "hu", "hun", "magyarorszag", "magyarország", "hungary"}
 _HU_TAX_NUMBER = re.compile(r"^(?:HU)?(\d{8})(\d)(\d{2})$")
-_HU_TAX_CORE = re.compile(r"^(?:HU)?(\d{8})$")
 
 
 def normalize_text(text):
@@ -24,13 +25,6 @@ def hu_tax_number(value):
     """``12345678-2-42`` for any spelling of an 11-digit Hungarian tax number, else None."""
     match = _HU_TAX_NUMBER.match(compact(value))
     return "%s-%s-%s" % match.groups() if match else None
-
-
-def hu_tax_core(value):
-    """The 8-digit taxpayer core (törzsszám) of a Hungarian tax or EU VAT number, else None."""
-    cleaned = compact(value)
-    match = _HU_TAX_NUMBER.match(cleaned) or _HU_TAX_CORE.match(cleaned)
-    return match.group(1) if match else None
 
 
 class SzamlazzBuyerMatcher(models.AbstractModel):
@@ -80,8 +74,8 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
                 full = hu_tax_number(partner.vat)
                 if full:
                     by_tax_number.setdefault(full, partner)
-                elif _HU_TAX_CORE.match(compact(partner.vat)):
-                    by_tax_core.setdefault(hu_tax_core(partner.vat), partner)
+                elif core := hungarian_tax_core(partner.vat):
+                    by_tax_core.setdefault(core, partner)
                 by_eu_vat.setdefault(compact(partner.vat), partner)
 
         zips = {b.address.zip.strip() for b in buyers if b.address and b.address.zip}

@@ -37,6 +37,7 @@ from .values import (
     SzamlaDocument,
     TaxpayerInfo,
     VatSummary,
+    hungarian_tax_core,
     split_document_number,
 )
 from .xml_safe import safe_fromstring
@@ -69,6 +70,7 @@ __all__ = [
     "TemporarilyUnavailableError",
     "VatSummary",
     "build_push_acknowledgement",
+    "hungarian_tax_core",
     "parse_szamla_document",
     "safe_fromstring",
     "split_document_number",

@@ -20,7 +20,7 @@ from .request_types import (
     StornoRequest,
     as_decimal,
 )
-from .values import SzamlaDocument
+from .values import SzamlaDocument, hungarian_tax_core
 
 RESPONSE_VERSION = 2
 STORNO_KIND = "SS"
@@ -221,11 +221,11 @@ def build_proforma_delete_xml(
 
 
 def taxpayer_prefix(tax_number: str) -> str:
-    """The 8-digit törzsszám of a Hungarian tax number ("12345678-2-42" → "12345678")."""
-    digits = "".join(char for char in tax_number if char.isascii() and char.isdigit())
-    if len(digits) not in (8, 11):
+    """The 8-digit törzsszám a taxpayer query asks for ("12345678-2-42" → "12345678")."""
+    core = hungarian_tax_core(tax_number)
+    if core is None:
         raise ValueError("a Hungarian tax number has 8 (törzsszám) or 11 digits")
-    return digits[:8]
+    return core
 
 
 def build_taxpayer_xml(agent_key: str, tax_number: str) -> bytes:

@@ -13,6 +13,16 @@ from typing import NamedTuple
 _DOCUMENT_NUMBER = re.compile(r"^(?:(?:D|SL)-)?(?P<prefix>.+)-(?P<year>\d{4})-(?P<sequence>\d+)$")
 
 
+_HUNGARIAN_TAX_NUMBER = re.compile(r"(?:HU)?(\d{8})(?:\d{3})?")
+
+
+def hungarian_tax_core(value: str | None) -> str | None:
+    """The 8-digit törzsszám of a Hungarian tax number ("12345678-2-42") or EU VAT number
+    ("HU12345678"), in any spelling; None when the value is neither."""
+    match = _HUNGARIAN_TAX_NUMBER.fullmatch(re.sub(r"[\W_]+", "", value or "").upper())
+    return match.group(1) if match else None
+
+
 class DocumentNumber(NamedTuple):
     prefix: str
     year: int

@@ -17,6 +17,7 @@ from szamlazz_agent import (
     NotFoundError,
     OutcomeUnknownError,
     TemporarilyUnavailableError,
+    hungarian_tax_core,
     parse_szamla_document,
     safe_fromstring,
     split_document_number,
@@ -366,3 +367,21 @@ def test_taxpayer_error_answer():
 def test_document_number_parts(number, parts):
     """Proformas and delivery notes are numbered under the invoice prefix they carry."""
     assert split_document_number(number) == parts
+
+
+@pytest.mark.parametrize(
+    ("value", "core"),
+    [
+        ("12345678-2-42", "12345678"),
+        ("12345678242", "12345678"),
+        ("HU12345678", "12345678"),
+        ("hu 1234 5678", "12345678"),
+        ("1234567", None),
+        ("123456782", None),
+        ("DE123456789", None),
+        (None, None),
+    ],
+)
+def test_hungarian_tax_core(value, core):
+    """The taxpayer query, the connect check and buyer matching read tax numbers alike."""
+    assert hungarian_tax_core(value) == core
