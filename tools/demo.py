@@ -202,10 +202,11 @@ INSTRUCTIONS = """
     Inventory > Számlázz.hu > Invoices > "Import now" (or wait for the
     scheduled action): each becomes a validated delivery, and
     Inventory > Products shows on-hand quantities of DEMO-SKU-* dropping.
- 3. Sales > a quotation > "Számlázz.hu proforma"; pay it in the sandbox:
+ 3. Sales > a quotation > "Számlázz.hu Proforma" > Create Proforma; pay it in the sandbox:
     curl -X POST {sandbox}/_sandbox/documents/<number>/pay \\
          -H 'Content-Type: application/json' -d '{{"agent_key": "sandbox-demo-key"}}'
-    then "Import now": the proforma is paid and the delivery validated.
+    the sandbox pushes the invoice; after the next import (or "Import now") the proforma
+    is paid, the quotation confirmed and its delivery validated.
 
  Ctrl-C stops Odoo and the sandbox.
 =====================================================================
