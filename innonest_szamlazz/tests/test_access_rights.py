@@ -86,6 +86,19 @@ class TestAccessRights(SzamlazzCase):
         with self.assertRaises(AccessError):
             self.env["szamlazz.connect.wizard"].with_user(self.manager).create({})
 
+    def test_received_documents_and_prefixes_are_archived_never_deleted(self):
+        """A deleted mirror would let a replayed push move its stock again."""
+        invoice = self.env["szamlazz.invoice"].create(
+            {"account_id": self.account.id, "company_id": self.company.id, "number": "WEB-2026-9"}
+        )
+        with self.assertRaises(AccessError):
+            invoice.with_user(self.manager).unlink()
+        with self.assertRaises(AccessError):
+            self.prefix.with_user(self.manager).unlink()
+        self.prefix.with_user(self.manager).active = False
+        self.assertFalse(self.prefix.active)
+        self.assertTrue(invoice.exists())
+
     def test_companies_do_not_see_each_other(self):
         Account = self.env["szamlazz.account"].with_user(self.other_manager)
         self.assertEqual(Account.search([]), self.other_account)
