@@ -182,30 +182,20 @@ class SzamlazzInvoice(models.Model):
         customer_location = self.partner_id.property_stock_customer or self.env.ref(
             "stock.stock_location_customers"
         )
-        outgoing = [line for line in lines if line.quantity > 0]
-        incoming = [line for line in lines if line.quantity < 0]
-        if outgoing:
-            picking_type = warehouse.out_type_id
-            self._create_done_picking(
-                picking_type,
-                stock_location,
-                customer_location,
-                [
-                    self._line_move_values(line, stock_location, customer_location)
-                    for line in outgoing
-                ],
-            )
-        if incoming:
-            picking_type = warehouse.out_type_id.return_picking_type_id or warehouse.in_type_id
-            self._create_done_picking(
-                picking_type,
-                customer_location,
-                stock_location,
-                [
-                    self._line_move_values(line, customer_location, stock_location)
-                    for line in incoming
-                ],
-            )
+        return_type = warehouse.out_type_id.return_picking_type_id or warehouse.in_type_id
+        directions = (
+            (warehouse.out_type_id, stock_location, customer_location, lambda qty: qty > 0),
+            (return_type, customer_location, stock_location, lambda qty: qty < 0),
+        )
+        for picking_type, source, destination, belongs in directions:
+            moving = [line for line in lines if belongs(line.quantity)]
+            if moving:
+                self._create_done_picking(
+                    picking_type,
+                    source,
+                    destination,
+                    [self._line_move_values(line, source, destination) for line in moving],
+                )
         for line in lines:
             line.stock_status = "moved"
 
