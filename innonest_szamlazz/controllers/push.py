@@ -55,6 +55,8 @@ class SzamlazzPushController(http.Controller):
         limit = self._push_max_bytes()
         if (request.httprequest.content_length or 0) > limit:
             raise BadRequest("The document is larger than %d bytes." % limit)
+        # Only the holder of a push key gets this far; a chunked body has no Content-Length
+        # and is measured once read.
         body = request.httprequest.get_data(cache=False)
         if len(body) > limit:
             raise BadRequest("The document is larger than %d bytes." % limit)

@@ -133,6 +133,17 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
             )
             self.assertEqual(answer.status_code, status, body[:60])
         self.assertIn(b"larger than 2000 bytes", answer.content)
+        # Chunked uploads carry no Content-Length: the size is checked once read.
+        self.env["ir.config_parameter"].set_param(
+            "innonest_szamlazz.push_max_bytes", str(len(valid) + 100)
+        )
+        for body, status in ((valid + b" " * 200, 400), (valid, 200)):
+            answer = self.url_open(
+                "/szamlazz/push",
+                data=iter([body]),
+                headers={"X-Szamlazzhu-Key": key, "Content-Type": "application/xml"},
+            )
+            self.assertEqual(answer.status_code, status, "chunked, %d bytes" % len(body))
         self.assertEqual(self.env["szamlazz.invoice"].search_count([]), count)
 
     def test_ipn_only_schedules_a_requery(self):
