@@ -6,7 +6,9 @@ from .szamlazz_invoice_reminder import REMINDER_KINDS
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    szamlazz_currency_id = fields.Many2one("res.currency", compute="_compute_szamlazz_outstanding")
+    szamlazz_currency_id = fields.Many2one(
+        "res.currency", "Outstanding Currency", compute="_compute_szamlazz_outstanding"
+    )
     szamlazz_amount_outstanding = fields.Monetary(
         string="Számlázz.hu Outstanding",
         currency_field="szamlazz_currency_id",

@@ -74,7 +74,9 @@ class SzamlazzAccount(models.Model):
     import_last_run = fields.Datetime("Last import", readonly=True)
     import_last_error = fields.Text("Last import problem", readonly=True)
     szamlazz_invoice_ids = fields.One2many("szamlazz.invoice", "account_id", string="Documents")
-    szamlazz_invoice_count = fields.Integer(compute="_compute_szamlazz_invoice_count")
+    szamlazz_invoice_count = fields.Integer(
+        "Számlázz.hu Documents", compute="_compute_szamlazz_invoice_count"
+    )
 
     def _compute_szamlazz_invoice_count(self):
         counts = dict(

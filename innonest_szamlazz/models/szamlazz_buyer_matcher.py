@@ -154,22 +154,27 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
         """``[(label, in Odoo, on the document)]`` where a matched partner's curated data
         differs from the document; the partner is left as it is."""
         values = self._partner_values(buyer)
+
+        def label(field_name):
+            # The partner form's own label, in the user's language.
+            return partner._fields[field_name]._description_string(self.env)
+
         compared = [
-            ("name", "Name", normalize_text),
-            ("zip", "ZIP", normalize_text),
-            ("city", "City", normalize_text),
-            ("street", "Street", normalize_text),
-            ("vat", "Tax ID", compact),
+            ("name", normalize_text),
+            ("zip", normalize_text),
+            ("city", normalize_text),
+            ("street", normalize_text),
+            ("vat", compact),
         ]
         differences = []
-        for field_name, label, canonical in compared:
+        for field_name, canonical in compared:
             document_value = values[field_name]
             if document_value and canonical(partner[field_name]) != canonical(document_value):
-                differences.append((label, partner[field_name] or "", document_value))
+                differences.append((label(field_name), partner[field_name] or "", document_value))
         if values["country_id"] and partner.country_id.id not in (False, values["country_id"]):
             differences.append(
                 (
-                    "Country",
+                    label("country_id"),
                     partner.country_id.name,
                     self.env["res.country"].browse(values["country_id"]).name,
                 )
@@ -179,7 +184,7 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
             email for email in email_normalize_all(values["email"] or "") if email not in known
         ]
         if missing:
-            differences.append(("Email", partner.email or "", ", ".join(missing)))
+            differences.append((label("email"), partner.email or "", ", ".join(missing)))
         return differences
 
     @api.model

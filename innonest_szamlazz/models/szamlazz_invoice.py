@@ -85,7 +85,7 @@ class SzamlazzInvoice(models.Model):
         readonly=True,
         help="The `szamla` document exactly as Számlázz.hu sent it.",
     )
-    raw_xml_sha256 = fields.Char(readonly=True, index=True)
+    raw_xml_sha256 = fields.Char("Raw XML SHA-256", readonly=True, index=True)
     state = fields.Selection(
         [
             ("received", "Received"),
@@ -101,9 +101,11 @@ class SzamlazzInvoice(models.Model):
     )
     state_reason = fields.Text("Reason", readonly=True)
     requery_requested = fields.Boolean(
+        "Re-query Requested",
         readonly=True,
         index=True,
-        help="Set by an IPN or the payment refresh: ask Számlázz.hu for the current version.",
+        help="An IPN or the payment refresh asked for the current version of this document; "
+        "the next import fetches it from Számlázz.hu.",
     )
     last_query_date = fields.Datetime(readonly=True)
     missing_at_szamlazz = fields.Boolean(
@@ -159,7 +161,7 @@ class SzamlazzInvoice(models.Model):
     buyer_name = fields.Char(readonly=True)
     buyer_identifier = fields.Char(readonly=True)
     buyer_tax_number = fields.Char(readonly=True)
-    buyer_eu_tax_number = fields.Char(readonly=True)
+    buyer_eu_tax_number = fields.Char("Buyer EU VAT Number", readonly=True)
     buyer_zip = fields.Char(readonly=True)
     buyer_city = fields.Char(readonly=True)
     buyer_street = fields.Char(readonly=True)
@@ -167,11 +169,11 @@ class SzamlazzInvoice(models.Model):
     buyer_email = fields.Char(readonly=True)
     buyer_private_person = fields.Boolean(readonly=True)
 
-    line_ids = fields.One2many("szamlazz.invoice.line", "invoice_id", readonly=True)
+    line_ids = fields.One2many("szamlazz.invoice.line", "invoice_id", "Lines", readonly=True)
     payment_ids = fields.One2many("szamlazz.invoice.payment", "invoice_id", readonly=True)
     pdf_attachment_id = fields.Many2one("ir.attachment", "PDF", readonly=True)
     picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True)
-    picking_count = fields.Integer(compute="_compute_picking_count")
+    picking_count = fields.Integer("Transfer Count", compute="_compute_picking_count")
 
     _sql_constraints = [
         (

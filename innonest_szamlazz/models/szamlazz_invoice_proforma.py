@@ -6,7 +6,7 @@ class SzamlazzInvoice(models.Model):
 
     final_picking_ids = fields.Many2many(
         related="final_invoice_id.picking_ids",
-        string="Delivery",
+        string="Deliveries",
         help="The transfers the final invoice of this proforma moved.",
     )
 

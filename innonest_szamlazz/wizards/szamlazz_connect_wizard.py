@@ -58,7 +58,7 @@ class SzamlazzConnectWizard(models.TransientModel):
         required=True,
         default="key",
     )
-    is_reconnect = fields.Boolean(compute="_compute_is_reconnect")
+    is_reconnect = fields.Boolean("Already Connected", compute="_compute_is_reconnect")
     agent_key = fields.Char(string="Agent Key", groups="base.group_system")
     tax_number = fields.Char(
         compute="_compute_tax_number",
@@ -75,7 +75,7 @@ class SzamlazzConnectWizard(models.TransientModel):
     )
     error_message = fields.Text(readonly=True)
     taxpayer_name = fields.Char(readonly=True)
-    line_ids = fields.One2many("szamlazz.connect.wizard.line", "wizard_id")
+    line_ids = fields.One2many("szamlazz.connect.wizard.line", "wizard_id", "Company Data")
     push_url = fields.Char(related="account_id.push_url")
     ipn_url = fields.Char(related="account_id.ipn_url")
     push_key = fields.Char(related="account_id.push_key", groups="base.group_system")

@@ -7,7 +7,7 @@ class SzamlazzInvoice(models.Model):
     _inherit = "szamlazz.invoice"
 
     sale_order_id = fields.Many2one(
-        "sale.order", string="Sale Order", readonly=True, index="btree_not_null",
+        "sale.order", string="Sales Order", readonly=True, index="btree_not_null",
         help="The order this proforma was made from; its invoice delivers the order.",
     )
 
