@@ -32,7 +32,8 @@ trap cleanup EXIT
 
 odoo_log="$work/odoo.log"
 echo "== Odoo tests: $modules on database $db"
-PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}" python3 -m odoo \
+# A hung test must fail the run long before CI's own limit.
+PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}" timeout "${SZAMLAZZ_TEST_TIMEOUT:-1800}" python3 -m odoo \
     --database "$db" --addons-path "$(addons_path "$repo")" --data-dir "$work/data" \
     --init "$modules" --without-demo all \
     --test-enable --test-tags "$(printf '/%s,' ${modules//,/ } | sed 's/,$//')" \
