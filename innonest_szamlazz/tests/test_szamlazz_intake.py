@@ -274,27 +274,37 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(self.available(), 8)
 
-    def test_polling_finds_the_invoice_of_a_paid_proforma(self):
-        """With neither push nor IPN, the daily refresh still learns that a proforma was
-        paid: it has vanished at Számlázz.hu, and its final invoice keeps the order number."""
-        proforma_number = self.sandbox.issue(
+    def imported_proforma(self, order_number, quantity):
+        """A proforma issued at Számlázz.hu (no push or IPN registered), stored in Odoo."""
+        number = self.sandbox.issue(
             kind="D",
             prefix="WEB",
             buyer=BUYER,
-            order_number="W-300",
+            order_number=order_number,
             items=[
-                {"name": "Kávé", "identifier": "T4H-COFFEE", "quantity": 4, "net_unit_price": 1000}
+                {
+                    "name": "Kávé",
+                    "identifier": "T4H-COFFEE",
+                    "quantity": quantity,
+                    "net_unit_price": 1000,
+                }
             ],
         )["number"]
         Invoice = self.env["szamlazz.invoice"]
-        document = self.account._get_client().query_invoice(number=proforma_number)
+        document = self.account._get_client().query_invoice(number=number)
         proforma, _document = Invoice._store_document(self.account, document.raw, "pull")
         Invoice._process_inbox_batch()
         self.assertEqual((proforma.kind, proforma.payment_state), ("D", "not_paid"))
+        return proforma
 
+    def test_polling_finds_the_invoice_of_a_paid_proforma(self):
+        """With neither push nor IPN, the daily refresh still learns that a proforma was
+        paid: it has vanished at Számlázz.hu, and its final invoice keeps the order number."""
+        proforma = self.imported_proforma("W-300", quantity=4)
         self.sandbox.control(
-            "POST", "documents/%s/pay" % proforma_number, {"agent_key": SANDBOX_AGENT_KEY}
+            "POST", "documents/%s/pay" % proforma.number, {"agent_key": SANDBOX_AGENT_KEY}
         )
+        Invoice = self.env["szamlazz.invoice"]
         Invoice._cron_refresh_payment_status()
         self.assertTrue(proforma.requery_requested)
         Invoice._cron_import_documents()
@@ -307,22 +317,9 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         self.assertEqual(self.available(), 6)
 
     def test_deleted_proforma_is_owed_no_more(self):
-        proforma_number = self.sandbox.issue(
-            kind="D",
-            prefix="WEB",
-            buyer=BUYER,
-            order_number="W-301",
-            items=[
-                {"name": "Kávé", "identifier": "T4H-COFFEE", "quantity": 1, "net_unit_price": 1000}
-            ],
-        )["number"]
+        proforma = self.imported_proforma("W-301", quantity=1)
+        self.account._get_client().delete_proforma(number=proforma.number)
         Invoice = self.env["szamlazz.invoice"]
-        client = self.account._get_client()
-        proforma, _document = Invoice._store_document(
-            self.account, client.query_invoice(number=proforma_number).raw, "pull"
-        )
-        Invoice._process_inbox_batch()
-        client.delete_proforma(number=proforma_number)
         Invoice._cron_refresh_payment_status()
         Invoice._cron_import_documents()
         self.assertTrue(proforma.missing_at_szamlazz)
