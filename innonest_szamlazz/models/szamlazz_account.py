@@ -1,6 +1,8 @@
+import hashlib
 import hmac
 import logging
 import secrets
+import threading
 
 from odoo import _, api, fields, models
 from odoo.addons.base.models.res_bank import sanitize_account_number
@@ -19,6 +21,8 @@ from ..szamlazz_agent import (
 )
 
 _logger = logging.getLogger(__name__)
+# {(database, account id): (fingerprint of URL and key, AgentClient)} per thread.
+_thread_clients = threading.local()
 
 DEFAULT_AGENT_URL = "https://www.szamlazz.hu/szamla/"
 AGENT_URL_PARAMETER = "innonest_szamlazz.agent_url"
@@ -191,10 +195,15 @@ class SzamlazzAccount(models.Model):
     # --- Számla Agent ---------------------------------------------------------------
 
     def _get_client(self):
-        """The Számla Agent client of this account."""
+        """The Számla Agent client of this account, kept for this thread.
+
+        Számlázz.hu asks integrations to reuse their session (the JSESSIONID cookie), so
+        every call of a worker thread goes through one HTTP session per account; a new key
+        or Agent URL starts a new one. Sessions are not shared between threads.
+        """
         self.ensure_one()
-        agent_key = self.sudo().agent_key
-        if not agent_key:
+        account = self.sudo()
+        if not account.agent_key:
             raise UserError(
                 _(
                     "%(company)s is not connected to Számlázz.hu yet: "
@@ -202,7 +211,17 @@ class SzamlazzAccount(models.Model):
                     company=self.company_id.name,
                 )
             )
-        return self._make_client(agent_key)
+        clients = _thread_clients.__dict__.setdefault("by_account", {})
+        identity = (self.env.cr.dbname, self.id)
+        fingerprint = hashlib.sha256(
+            ("%s\0%s" % (account.agent_url, account.agent_key)).encode()
+        ).digest()
+        cached = clients.get(identity)
+        if cached is None or cached[0] != fingerprint:
+            if cached:
+                cached[1].close()
+            clients[identity] = (fingerprint, self._make_client(account.agent_key))
+        return clients[identity][1]
 
     def _make_client(self, agent_key, **options):
         self.ensure_one()

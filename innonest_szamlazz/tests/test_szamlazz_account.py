@@ -163,6 +163,27 @@ class TestSzamlazzAccount(SzamlazzCase):
             account._get_client()
         self.assertEqual(self.account._get_client().base_url, self.sandbox.agent_url)
 
+    def test_one_session_per_account_until_the_key_changes(self):
+        """Számlázz.hu asks integrations to keep their JSESSIONID between calls."""
+        number = self.sandbox.issue(
+            kind="SZ",
+            buyer={"name": "Vevő", "zip": "1111", "city": "Budapest", "street": "Fő u. 1."},
+            items=[{"name": "Kávé", "quantity": 1, "net_unit_price": 1000}],
+        )["number"]
+        for _attempt in range(2):
+            self.account._get_client().query_invoice(number=number)
+        self.sandbox.control("POST", "accounts", {"agent_key": "rotated-key"})
+        self.account.sudo().agent_key = "rotated-key"
+        self.account._get_client().query_taxpayer("12345678")
+        sessions = [
+            call["session"]
+            for key in (SANDBOX_AGENT_KEY, "rotated-key")
+            for call in self.sandbox.control("GET", "state?agent_key=" + key)["requests"]
+        ]
+        self.assertEqual(len(sessions), 3)
+        self.assertEqual(sessions[0], sessions[1], "the second call reuses the session")
+        self.assertNotEqual(sessions[1], sessions[2], "a new key starts a new session")
+
     def test_check_connection_button(self):
         self.company.vat = "12345678-2-42"
         self.account.state = "error"

@@ -78,8 +78,6 @@ class SzamlazzPaymentWizard(models.TransientModel):
                 document = client.query_invoice(number=invoice.number)
         except SzamlazzError as error:
             raise agent_user_error(self.env, error) from None
-        finally:
-            client.close()
         self.env["szamlazz.invoice"]._store_document(invoice.account_id, document.raw, "requery")
         invoice._process()
         invoice.message_post(body=_(

@@ -226,8 +226,6 @@ class SzamlazzProformaWizard(models.TransientModel):
                 pdf = result.pdf or client.get_pdf(number=result.number)
         except SzamlazzError as error:
             raise agent_user_error(self.env, error) from None
-        finally:
-            client.close()
         return self._store_proforma(account, document, pdf)
 
     def _checked_account(self):
