@@ -195,12 +195,12 @@ INSTRUCTIONS = """
  Sandbox:  {sandbox}   (a local stand-in for Számlázz.hu)
  Company:  {company}, Számlázz.hu connection: {state}
 
- 1. Inventory > Configuration > Számlázz.hu: the account is connected;
-    the push URL and IPN URL are registered at the sandbox.
+ 1. Inventory > Configuration > Számlázz.hu > Accounts: the company is
+    connected; its push URL and IPN URL are registered at the sandbox.
  2. The sandbox has issued webshop invoices and pushed them to
     {push_url}.
-    Inventory > Számlázz.hu > Invoices > "Import now" (or wait for the
-    scheduled action): each becomes a validated delivery, and
+    Inventory > Számlázz.hu > Documents ("Import now" if the scheduled
+    action has not run yet): each is a validated delivery, and
     Inventory > Products shows on-hand quantities of DEMO-SKU-* dropping.
  3. Sales > a quotation > "Számlázz.hu Proforma" > Create Proforma; pay it in the sandbox:
     curl -X POST {sandbox}/_sandbox/documents/<number>/pay \\
