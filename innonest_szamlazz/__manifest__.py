@@ -39,6 +39,4 @@
     "demo": [
         "demo/szamlazz_demo.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -13,6 +13,5 @@
         "views/sale_order_views.xml",
         "views/szamlazz_invoice_views.xml",
     ],
-    "installable": True,
     "auto_install": True,
 }

@@ -77,7 +77,6 @@ class SzamlazzAccount(models.Model):
         readonly=True,
     )
     agent_key = fields.Char(
-        string="Agent Key",
         groups="base.group_system",
         copy=False,
         help="The Számla Agent key from Számlázz.hu (Settings > Számla Agent kulcsok).",
@@ -114,7 +113,6 @@ class SzamlazzAccount(models.Model):
     prefix_ids = fields.One2many("szamlazz.prefix", "account_id", string="Prefixes")
     default_prefix_id = fields.Many2one(
         "szamlazz.prefix",
-        string="Default Prefix",
         check_company=True,
         domain="[('account_id', '=', id), ('document_kind', '=', 'invoice')]",
         tracking=True,

@@ -152,7 +152,7 @@ class SzamlazzInvoice(models.Model):
         "szamlazz.invoice", "Referenced invoice", readonly=True, check_company=True
     )
     proforma_number = fields.Char("Proforma number", readonly=True, index=True)
-    proforma_id = fields.Many2one("szamlazz.invoice", "Proforma", readonly=True, check_company=True)
+    proforma_id = fields.Many2one("szamlazz.invoice", readonly=True, check_company=True)
     final_invoice_id = fields.Many2one(
         "szamlazz.invoice", "Final invoice", readonly=True, check_company=True
     )
@@ -637,7 +637,7 @@ class SzamlazzInvoice(models.Model):
     def _auto_commit(self):
         """Commit between batches, except under tests (they run in one transaction)."""
         if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _process_inbox_batch(self):

@@ -59,7 +59,7 @@ class SzamlazzConnectWizard(models.TransientModel):
         default="key",
     )
     is_reconnect = fields.Boolean("Already Connected", compute="_compute_is_reconnect")
-    agent_key = fields.Char(string="Agent Key", groups="base.group_system")
+    agent_key = fields.Char(groups="base.group_system")
     tax_number = fields.Char(
         compute="_compute_tax_number",
         store=True,

@@ -66,7 +66,6 @@ class SzamlazzProformaWizard(models.TransientModel):
     )
     prefix_id = fields.Many2one(
         "szamlazz.prefix",
-        string="Prefix",
         compute="_compute_account_defaults",
         store=True,
         readonly=False,
@@ -79,7 +78,6 @@ class SzamlazzProformaWizard(models.TransientModel):
     company_partner_id = fields.Many2one(related="company_id.partner_id")
     bank_account_id = fields.Many2one(
         "res.partner.bank",
-        string="Bank Account",
         compute="_compute_account_defaults",
         store=True,
         readonly=False,
@@ -124,7 +122,7 @@ class SzamlazzProformaWizard(models.TransientModel):
     line_ids = fields.One2many("szamlazz.proforma.wizard.line", "wizard_id", string="Lines")
     amount_net = fields.Monetary(compute="_compute_amounts", currency_field="currency_id")
     amount_gross = fields.Monetary(compute="_compute_amounts", currency_field="currency_id")
-    proforma_id = fields.Many2one("szamlazz.invoice", string="Proforma", readonly=True)
+    proforma_id = fields.Many2one("szamlazz.invoice", readonly=True)
 
     @api.depends("company_id")
     def _compute_account_id(self):

@@ -17,7 +17,7 @@ class SzamlazzProformaWizardLine(models.TransientModel):
     wizard_id = fields.Many2one("szamlazz.proforma.wizard", required=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
     currency_id = fields.Many2one(related="wizard_id.currency_id")
-    product_id = fields.Many2one("product.product", string="Product")
+    product_id = fields.Many2one("product.product")
     name = fields.Char(
         string="Description",
         compute="_compute_from_product",
