@@ -15,6 +15,7 @@ import logging
 import threading
 
 import psycopg2
+import psycopg2.errorcodes
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
@@ -54,6 +55,8 @@ class IntakeConflictError(psycopg2.errors.SerializationFailure):
     XML-RPC call) on a fresh snapshot; the push endpoint answers 503 so that Számlázz.hu
     sends again, and the pull leaves the document to the push.
     """
+
+    pgcode = psycopg2.errorcodes.SERIALIZATION_FAILURE  # what Odoo's retry loop reports
 
 
 class SzamlazzInvoice(models.Model):

@@ -5,8 +5,10 @@ removed again afterwards.
 """
 
 from odoo import SUPERUSER_ID, api
+from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 
+from ..models.szamlazz_invoice import IntakeConflictError
 from .szamla_documents import szamla_xml
 
 
@@ -66,3 +68,21 @@ class SzamlazzInboxConcurrencyCase(TransactionCase):
             finally:
                 worker1.rollback()
                 worker2.rollback()
+
+
+@tagged("post_install", "-at_install", "innonest_szamlazz")
+class SzamlazzIntakeConflictCase(TransactionCase):
+    def test_odoo_retries_a_click_that_met_a_push(self):
+        """A proforma stored by the wizard while its push is being stored: Odoo's request
+        retry runs the click again (which then finds the proforma) instead of failing."""
+        attempts = []
+
+        def click():
+            attempts.append(len(attempts) + 1)
+            if len(attempts) == 1:
+                raise IntakeConflictError("D-WEB-2026-1")
+            return "stored"
+
+        with self.registry.cursor() as cr:
+            self.assertEqual(retrying(click, api.Environment(cr, SUPERUSER_ID, {})), "stored")
+        self.assertEqual(attempts, [1, 2])
