@@ -39,9 +39,10 @@ class StockMixin:
         self.env.invalidate_all()
         return flushed
 
-    def issue_invoice(self, quantity=2, **extra):
+    def issue_invoice(self, quantity=2, kind="SZ", **extra):
+        """A document of ``quantity`` coffees issued at the sandbox; its number."""
         return self.sandbox.issue(
-            kind="SZ",
+            kind=kind,
             prefix="WEB",
             buyer=BUYER,
             items=[
@@ -172,15 +173,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
 
     def test_paid_proforma_becomes_the_invoice_that_moves_stock(self):
         self.register_push_target()
-        proforma_number = self.sandbox.issue(
-            kind="D",
-            prefix="WEB",
-            buyer=BUYER,
-            order_number="W-200",
-            items=[
-                {"name": "Kávé", "identifier": "T4H-COFFEE", "quantity": 3, "net_unit_price": 1000}
-            ],
-        )["number"]
+        proforma_number = self.issue_invoice(quantity=3, kind="D", order_number="W-200")
         self.deliver()
         self.env["szamlazz.invoice"]._cron_import_documents()
         proforma = self.find(proforma_number)
@@ -276,20 +269,7 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
 
     def imported_proforma(self, order_number, quantity):
         """A proforma issued at Számlázz.hu (no push or IPN registered), stored in Odoo."""
-        number = self.sandbox.issue(
-            kind="D",
-            prefix="WEB",
-            buyer=BUYER,
-            order_number=order_number,
-            items=[
-                {
-                    "name": "Kávé",
-                    "identifier": "T4H-COFFEE",
-                    "quantity": quantity,
-                    "net_unit_price": 1000,
-                }
-            ],
-        )["number"]
+        number = self.issue_invoice(quantity=quantity, kind="D", order_number=order_number)
         Invoice = self.env["szamlazz.invoice"]
         document = self.account._get_client().query_invoice(number=number)
         proforma, _document = Invoice._store_document(self.account, document.raw, "pull")
