@@ -42,6 +42,5 @@ class ResPartner(models.Model):
         (nor another Odoo database's on the same Számlázz.hu account)."""
         self.ensure_one()
         if not self.szamlazz_identifier:
-            database = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
-            self.sudo().szamlazz_identifier = "odoo-%s-%d" % (database[:8], self.id)
+            self.sudo().szamlazz_identifier = self.env["szamlazz.account"]._odoo_reference(self.id)
         return self.szamlazz_identifier

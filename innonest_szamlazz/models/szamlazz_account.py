@@ -192,6 +192,14 @@ class SzamlazzAccount(models.Model):
 
     # --- Számla Agent ---------------------------------------------------------------
 
+    @api.model
+    def _odoo_reference(self, *parts):
+        """``odoo-<database>-<parts>``: identifies what this Odoo database sends to
+        Számlázz.hu (buyer identifiers, external ids, payment notes), unique across the
+        databases that share one Számlázz.hu account."""
+        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return "-".join(["odoo", database[:8], *map(str, parts)])
+
     def _get_client(self):
         """The Számla Agent client of this account, kept for this thread.
 

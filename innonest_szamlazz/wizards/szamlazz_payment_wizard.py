@@ -38,8 +38,7 @@ class SzamlazzPaymentWizard(models.TransientModel):
             wizard.amount = wizard.invoice_id.amount_residual
 
     def _idempotency_note(self):
-        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
-        return "odoo-%s-payment-%d" % (database[:8], self.id)
+        return self.env["szamlazz.account"]._odoo_reference("payment", self.id)
 
     def action_register(self):
         self.ensure_one()

@@ -207,8 +207,7 @@ class SzamlazzProformaWizard(models.TransientModel):
     def _external_id(self):
         """szamlaKulsoAzon: stable for the record, unique across Odoo databases."""
         record = self._idempotency_record()
-        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
-        return "odoo-%s-%s-%d-proforma" % (database[:8], record._name, record.id)
+        return self.env["szamlazz.account"]._odoo_reference(record._name, record.id, "proforma")
 
     def _send_proforma(self):
         account = self._checked_account()
