@@ -17,6 +17,13 @@ from .errors import (
     SzamlazzError,
     TemporarilyUnavailableError,
 )
+from .numbers import (
+    DocumentNumber,
+    hungarian_tax_core,
+    hungarian_tax_number,
+    invoice_number,
+    split_document_number,
+)
 from .parsers import parse_szamla_document
 from .request_types import (
     BuyerRequest,
@@ -29,7 +36,6 @@ from .request_types import (
 from .values import (
     Address,
     Buyer,
-    DocumentNumber,
     InvoiceResult,
     Item,
     Payment,
@@ -37,8 +43,6 @@ from .values import (
     SzamlaDocument,
     TaxpayerInfo,
     VatSummary,
-    hungarian_tax_core,
-    split_document_number,
 )
 from .xml_safe import safe_fromstring
 
@@ -71,6 +75,8 @@ __all__ = [
     "VatSummary",
     "build_push_acknowledgement",
     "hungarian_tax_core",
+    "hungarian_tax_number",
+    "invoice_number",
     "parse_szamla_document",
     "safe_fromstring",
     "split_document_number",

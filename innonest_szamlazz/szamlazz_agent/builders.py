@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from .numbers import hungarian_tax_core
 from .request_types import (
     MAX_PAYMENTS_PER_CREDIT_ENTRY,
     CreditEntryRequest,
@@ -20,7 +21,7 @@ from .request_types import (
     StornoRequest,
     as_decimal,
 )
-from .values import SzamlaDocument, hungarian_tax_core
+from .values import SzamlaDocument
 
 RESPONSE_VERSION = 2
 STORNO_KIND = "SS"

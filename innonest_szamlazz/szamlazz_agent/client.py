@@ -5,12 +5,14 @@ never resent blindly after it may have been carried out):
 
 * queries (invoice XML, PDF, taxpayer) are resent with exponential backoff after
   TemporarilyUnavailableError and OutcomeUnknownError (timeouts, lost replies);
-* a create that failed that way is first looked up by its external id
-  (``szamlaKulsoAzon``); only a "not found" answer allows sending it again, and
-  without an external id the error is raised as it is;
-* storno, credit entry and proforma delete are never resent;
-* an unreadable answer to a write (create, storno, credit entry) is an
-  OutcomeUnknownError: the write may have been carried out.
+* writes (create, storno, credit entry, proforma delete) are resent only when they
+  surely were not carried out: the connection was never opened, or Számlázz.hu answered
+  that it is down for maintenance. After anything else (a timeout, a lost or unreadable
+  reply, an HTTP 5xx) the write may have happened: OutcomeUnknownError is raised and
+  nothing is sent again. Számlázz.hu does not deduplicate external ids, and a create can
+  take longer than any read timeout, so finding out what happened is the caller's job
+  (look the document up by external id and order number once the service has surely
+  finished, see the Odoo addon's ``szamlazz.agent.write``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ from .builders import (
 )
 from .errors import (
     InvalidResponseError,
-    NotFoundError,
     OutcomeUnknownError,
     SzamlazzError,
     TemporarilyUnavailableError,
@@ -127,30 +128,16 @@ class AgentClient:
         """Issue an invoice, a proforma (``request.proforma``) or a delivery note."""
         xml = build_invoice_xml(request, self._agent_key)
         ids = f"external_id={request.external_id} order_number={request.order_number}"
-        sends = _SendBudget(self.max_attempts)
-        lookups = _SendBudget(self.max_attempts)
-        while True:
-            sends.take()
-            try:
-                return self._write("xmlszamla", xml, ids)
-            except _RETRYABLE as error:
-                if request.external_id is None or sends.exhausted:
-                    raise
-                # Give a slow Számlázz.hu time to finish before asking what it did.
-                self._sleep(sends.used)
-                existing = self._look_up_after_failed_create(request, error, lookups)
-                if existing is not None:
-                    _logger.info("Számla Agent xmlszamla: %s was issued after all", ids)
-                    return _result_from_document(existing)
+        return self._write("xmlszamla", xml, ids)
 
     def reverse_invoice(self, request: StornoRequest) -> InvoiceResult:
-        """Storno (`xmlszamlast`); never resent, as a second storno would be real."""
+        """Storno (`xmlszamlast`)."""
         xml = build_storno_xml(request, self._agent_key)
         ids = f"number={request.number} external_id={request.external_id}"
         return self._write("xmlszamlast", xml, ids)
 
     def register_payment(self, request: CreditEntryRequest) -> InvoiceResult:
-        """Credit entry (`xmlszamlakifiz`); never resent (an additive entry would double)."""
+        """Credit entry (`xmlszamlakifiz`); an additive entry sent twice counts twice."""
         xml = build_credit_entry_xml(request, self._agent_key)
         return self._write("xmlszamlakifiz", xml, f"number={request.number}")
 
@@ -172,7 +159,7 @@ class AgentClient:
     def delete_proforma(self, number: str | None = None, order_number: str | None = None) -> None:
         xml = build_proforma_delete_xml(self._agent_key, number=number, order_number=order_number)
         ids = f"number={number} order_number={order_number}"
-        self._send_once("xmlszamladbkdel", xml, parse_proforma_delete_answer, ids)
+        self._write("xmlszamladbkdel", xml, ids, parse_proforma_delete_answer)
 
     def query_taxpayer(self, tax_number: str) -> TaxpayerInfo:
         """NAV's data on a Hungarian tax number (the first 8 digits are sent)."""
@@ -182,12 +169,19 @@ class AgentClient:
 
     # --- internals ----------------------------------------------------------------
 
-    def _write(self, action: str, xml: bytes, ids: str) -> InvoiceResult:
-        try:
-            return self._send_once(action, xml, parse_invoice_answer, ids)
-        except InvalidResponseError as error:
-            # An unreadable answer to a write says nothing about whether it was done.
-            raise OutcomeUnknownError(None, f"unreadable answer: {error.message}") from None
+    def _write(
+        self, action: str, xml: bytes, ids: str, parse: Parser[T] = parse_invoice_answer
+    ) -> T:
+        """Send a write; again only while it surely was not carried out."""
+        sends = _SendBudget(self.max_attempts)
+        while True:
+            sends.take()
+            try:
+                return self._send_once(action, xml, parse, ids, write=True)
+            except TemporarilyUnavailableError:
+                if sends.exhausted:
+                    raise
+                self._sleep(sends.used)
 
     def _query_invoice(
         self,
@@ -206,20 +200,6 @@ class AgentClient:
         )
         ids = f"number={number} order_number={order_number} external_id={external_id}"
         return self._query("xmlszamlaxml", xml, parse_query_answer, ids, budget)
-
-    def _look_up_after_failed_create(
-        self, request: InvoiceRequest, create_error: SzamlazzError, lookups: _SendBudget
-    ) -> SzamlaDocument | None:
-        """The document the failed create may have issued; None only on "not found"."""
-        if lookups.exhausted:
-            raise create_error
-        try:
-            return self._query_invoice(None, None, request.external_id, request.with_pdf, lookups)
-        except NotFoundError:
-            return None
-        except SzamlazzError as lookup_error:
-            # Still unknown whether the create went through: report the create's error.
-            raise create_error from lookup_error
 
     def _query(
         self,
@@ -244,7 +224,9 @@ class AgentClient:
         if delay > 0:
             time.sleep(delay)
 
-    def _send_once(self, action: str, xml: bytes, parse: Parser[T], ids: str) -> T:
+    def _send_once(
+        self, action: str, xml: bytes, parse: Parser[T], ids: str, write: bool = False
+    ) -> T:
         # Only the action and business ids are logged: the body holds the agent key.
         _logger.info("Számla Agent %s: sending (%s)", action, ids)
         files = {ACTION_FIELDS[action]: (f"{action}.xml", xml, "text/xml")}
@@ -255,6 +237,8 @@ class AgentClient:
         try:
             return parse(response.status_code, response.headers, response.content)
         except SzamlazzError as error:
+            if write:
+                error = _write_outcome(error, response)
             raise self._failed(action, ids, error) from None
 
     def _transport_error(self, exc: requests.RequestException) -> SzamlazzError:
@@ -264,7 +248,7 @@ class AgentClient:
         ):
             return TemporarilyUnavailableError(None, "could not connect to Számlázz.hu")
         if isinstance(exc, requests.Timeout):
-            return OutcomeUnknownError(None, f"no answer within {self.timeout[1]} s")
+            return OutcomeUnknownError(None, f"no answer within {self.timeout[1]:g} s")
         return OutcomeUnknownError(None, f"connection lost ({type(exc).__name__})")
 
     @staticmethod
@@ -275,21 +259,24 @@ class AgentClient:
         return error
 
 
+def _write_outcome(error: SzamlazzError, response: requests.Response) -> SzamlazzError:
+    """What a failed answer to a write says about whether the write happened.
+
+    An unreadable answer, and an HTTP 5xx (a proxy may have given up on a Számlázz.hu that
+    went on working), say nothing: outcome unknown. Only the maintenance answer
+    (``szlahu_down`` or code 1, sent before anything is done) is "not done, try later".
+    """
+    if isinstance(error, InvalidResponseError):
+        return OutcomeUnknownError(None, f"unreadable answer: {error.message}")
+    maintenance = error.code == 1 or response.headers.get("szlahu_down")
+    if isinstance(error, TemporarilyUnavailableError) and not maintenance:
+        return OutcomeUnknownError(None, f"HTTP {response.status_code} from Számlázz.hu")
+    return error
+
+
 def _never_reached_server(exc: requests.ConnectionError) -> bool:
     """True when the connection was never opened (refused, DNS, connect timeout),
     so the request cannot have been carried out."""
     reason = exc.args[0] if exc.args else None
     reason = getattr(reason, "reason", reason)  # urllib3 MaxRetryError wraps the cause
     return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
-
-
-def _result_from_document(document: SzamlaDocument) -> InvoiceResult:
-    return InvoiceResult(
-        number=document.number,
-        net=document.net,
-        gross=document.gross,
-        outstanding=document.outstanding_amount,
-        buyer_account_url=None,
-        pdf=document.pdf,
-        internal_id=document.internal_id,
-    )

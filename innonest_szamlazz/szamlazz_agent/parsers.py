@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ from .errors import (
     TemporarilyUnavailableError,
     error_for_code,
 )
+from .numbers import split_document_number
 from .values import (
     Address,
     Buyer,
@@ -129,10 +131,6 @@ def _required_text(parent: etree._Element | None, name: str) -> str:
 
 def _required_decimal(parent: etree._Element | None, name: str) -> Decimal:
     return parse_decimal(_required_text(parent, name))
-
-
-def _required_date(parent: etree._Element | None, name: str) -> date:
-    return _parse_date(_required_text(parent, name))
 
 
 # --- headers and transport-level errors ----------------------------------------
@@ -337,56 +335,172 @@ def _nav_address(data: etree._Element | None) -> Address | None:
 
 # --- the `szamla` document -------------------------------------------------------
 
+SZAMLA_NAMESPACE = "http://www.szamlazz.hu/szamla"
+_SZAMLA_ROOT = f"{{{SZAMLA_NAMESPACE}}}szamla"
+_PDF_MAGIC = b"%PDF"
+
 
 def parse_szamla_document(xml_bytes: bytes) -> SzamlaDocument:
-    """A `szamla` document (szamla.xsd): the query answer and the push body."""
-    root = safe_fromstring(xml_bytes)
-    _expect_root(root, "szamla")
-    return _document_from_root(root, xml_bytes)
+    """A `szamla` document (szamla.xsd): the query answer and the push body.
+
+    Refused (``InvalidResponseError``) only when it cannot be identified: not XML, not a
+    ``szamla`` in Számlázz.hu's namespace, or without ``alap/szamlaszam``. Anything else
+    missing or unreadable is read as None and, where it matters, named in ``problems``.
+    """
+    return _document_from_root(safe_fromstring(xml_bytes), xml_bytes)
+
+
+class _Reader:
+    """Reads leaves leniently and records what Odoo needs but could not read."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def _convert(self, parent, name, where, convert, required):
+        raw = _text(parent, name)
+        if raw is None:
+            if required:
+                self.problems.append(f"<{name}> missing in <{where}>")
+            return None
+        try:
+            return convert(raw)
+        except InvalidResponseError as error:
+            self.problems.append(f"<{name}> in <{where}>: {error.message}")
+            return None
+
+    def decimal(self, parent, name, where, required=False) -> Decimal | None:
+        return self._convert(parent, name, where, parse_decimal, required)
+
+    def date(self, parent, name, where, required=False) -> date | None:
+        return self._convert(parent, name, where, _parse_date, required)
+
+    def int(self, parent, name, where, required=False) -> int | None:
+        return self._convert(parent, name, where, _parse_int, required)
+
+    def text(self, parent, name, where, required=False) -> str | None:
+        value = _text(parent, name)
+        if value is None and required:
+            self.problems.append(f"<{name}> missing in <{where}>")
+        return value
 
 
 def _document_from_root(root: etree._Element, raw: bytes) -> SzamlaDocument:
+    if root.tag != _SZAMLA_ROOT:
+        raise InvalidResponseError(
+            None, f"not a Számlázz.hu szamla document: <{root.tag}> (expected {_SZAMLA_ROOT})"
+        )
     basics = _child(root, "alap")
-    if basics is None:
-        raise InvalidResponseError(None, "<alap> missing in <szamla>")
+    number = _text(basics, "szamlaszam")
+    if number is None:
+        raise InvalidResponseError(
+            None, "<szamlaszam> missing in <alap>: the document has no number"
+        )
+    read = _Reader()
+    pdf, pdf_problem = _pdf(root)
+    content_sha256 = _content_digest(root)
     totals = _child(_child(root, "osszegek"), "totalossz")
-    exchange_rate = parse_decimal(_text(basics, "devizaarf"))
+    items = tuple(
+        _item(read, element, index)
+        for index, element in enumerate(_children(_child(root, "tetelek"), "tetel"), start=1)
+    )
+    if not items:
+        read.problems.append("the document has no items (<tetelek>)")
+    e_invoice_code = read.int(basics, "eszamla", "alap")
+    parts = split_document_number(number)
+    net, vat, gross = (
+        read.decimal(totals, name, "totalossz") for name in ("netto", "afa", "brutto")
+    )
+    if totals is None:
+        net, vat, gross = (_sum_of(items, name) for name in ("net", "vat", "gross"))
+        if gross is None:
+            read.problems.append("<totalossz> missing in <osszegek>")
     return SzamlaDocument(
         seller=_seller(_child(root, "szallito")),
-        internal_id=_parse_int(_required_text(basics, "id")),
-        number=_required_text(basics, "szamlaszam"),
-        kind=_required_text(basics, "tipus"),
-        # eszamla: 0 not an invoice, 1 paper, 2 and 3 e-invoice (Számlázz.hu docs)
-        e_invoice=(_parse_int(_text(basics, "eszamla")) or 0) >= 2,
+        internal_id=read.int(basics, "id", "alap"),
+        number=number,
+        kind=read.text(basics, "tipus", "alap", required=True),
+        # eszamla: 0 not an invoice, 1 paper, 2 and 3 e-invoice (Számlázz.hu docs); the
+        # number says it when the code is missing ("E-WEB-2026-9").
+        e_invoice=(e_invoice_code or 0) >= 2 or bool(parts and parts.e_invoice),
         referenced_invoice=_text(basics, "hivszamlaszam"),
         referenced_proforma=_text(basics, "hivdijbekszam"),
-        issue_date=_required_date(basics, "kelt"),
-        fulfillment_date=_required_date(basics, "telj"),
-        due_date=_required_date(basics, "fizh"),
-        payment_method=_required_text(basics, "fizmod"),
+        issue_date=read.date(basics, "kelt", "alap", required=True),
+        fulfillment_date=read.date(basics, "telj", "alap"),
+        due_date=read.date(basics, "fizh", "alap"),
+        payment_method=_text(basics, "fizmod"),
         payment_method_unified=_text(basics, "fizmodunified"),
         cash=_parse_bool(_text(basics, "keszpenz")),
         order_number=_text(basics, "rendelesszam"),
-        language=_required_text(basics, "nyelv"),
-        currency=_required_text(basics, "devizanem"),
+        language=_text(basics, "nyelv"),
+        currency=_text(basics, "devizanem"),
         exchange_bank=_text(basics, "devizabank"),
-        exchange_rate=exchange_rate,
+        exchange_rate=read.decimal(basics, "devizaarf", "alap"),
         note=_text(basics, "megjegyzes"),
         email=_text(basics, "email"),
         test=_parse_bool(_text(basics, "teszt")),
         cancelled=_parse_bool(_text(basics, "sztornozott")),
-        buyer=_buyer(_child(root, "vevo")),
-        items=tuple(_item(e) for e in _children(_child(root, "tetelek"), "tetel")),
+        buyer=_buyer(read, _child(root, "vevo")),
+        items=items,
         vat_summaries=tuple(
-            _vat_summary(e) for e in _children(_child(root, "osszegek"), "afakulcsossz")
+            summary
+            for summary in map(_vat_summary, _children(_child(root, "osszegek"), "afakulcsossz"))
+            if summary is not None
         ),
-        net=_required_decimal(totals, "netto"),
-        vat=_required_decimal(totals, "afa"),
-        gross=_required_decimal(totals, "brutto"),
-        payments=tuple(_payment(e) for e in _children(_child(root, "kifizetesek"), "kifizetes")),
-        pdf=_decode_base64(_text(root, "pdf")),
+        net=net,
+        vat=vat,
+        gross=gross,
+        payments=tuple(
+            payment
+            for index, element in enumerate(
+                _children(_child(root, "kifizetesek"), "kifizetes"), start=1
+            )
+            if (payment := _payment(read, element, index)) is not None
+        ),
+        pdf=pdf,
         raw=raw,
+        issued_by=read.int(basics, "forras", "alap"),
+        problems=tuple(read.problems),
+        pdf_problem=pdf_problem,
+        content_sha256=content_sha256,
     )
+
+
+def _sum_of(items: tuple[Item, ...], attribute: str) -> Decimal | None:
+    values = [getattr(item, attribute) for item in items]
+    if not values or any(value is None for value in values):
+        return None
+    return sum(values, Decimal("0"))
+
+
+def _pdf(root: etree._Element) -> tuple[bytes | None, str | None]:
+    """``(pdf, problem)``: an absent or empty <pdf> is no PDF, not a problem."""
+    text = _text(root, "pdf")
+    if text is None:
+        return None, None
+    try:
+        pdf = _decode_base64(text)
+    except InvalidResponseError as error:
+        return None, error.message
+    if not pdf.startswith(_PDF_MAGIC):
+        return None, "the <pdf> element does not hold a PDF"
+    return pdf, None
+
+
+def _content_digest(root: etree._Element) -> str:
+    """SHA-256 of what the document says, without its PDF: element names (whatever the
+    namespace prefix), attributes and trimmed texts, in document order."""
+    digest = hashlib.sha256()
+
+    def walk(element: etree._Element, depth: int) -> None:
+        attributes = sorted((etree.QName(key).localname, value) for key, value in element.items())
+        text = (element.text or "").strip()
+        digest.update(repr((depth, _local(element), attributes, text)).encode())
+        for child in element:
+            if isinstance(child.tag, str) and not (depth == 0 and _local(child) == "pdf"):
+                walk(child, depth + 1)
+
+    walk(root, 0)
+    return digest.hexdigest()
 
 
 def _address(element: etree._Element | None) -> Address:
@@ -398,13 +512,13 @@ def _address(element: etree._Element | None) -> Address:
     )
 
 
-def _seller(element: etree._Element | None) -> Seller:
+def _seller(element: etree._Element | None) -> Seller | None:
     if element is None:
-        raise InvalidResponseError(None, "<szallito> missing in <szamla>")
+        return None
     bank = _child(element, "bank")
     return Seller(
-        id=_parse_int(_text(element, "id")),
-        name=_required_text(element, "nev"),
+        id=_lenient_int(_text(element, "id")),
+        name=_text(element, "nev"),
         address=_address(_child(element, "cim")),
         tax_number=_text(element, "adoszam"),
         eu_tax_number=_text(element, "adoszameu"),
@@ -414,13 +528,19 @@ def _seller(element: etree._Element | None) -> Seller:
     )
 
 
-def _buyer(element: etree._Element | None) -> Buyer:
-    if element is None:
-        raise InvalidResponseError(None, "<vevo> missing in <szamla>")
+def _lenient_int(text: str | None) -> int | None:
+    """An integer Odoo only shows: unreadable is the same as absent."""
+    try:
+        return _parse_int(text)
+    except InvalidResponseError:
+        return None
+
+
+def _buyer(read: _Reader, element: etree._Element | None) -> Buyer:
     postal = _child(element, "postacim")
     return Buyer(
-        id=_parse_int(_text(element, "id")),
-        name=_required_text(element, "nev"),
+        id=_lenient_int(_text(element, "id")),
+        name=_text(element, "nev"),
         identifier=_text(element, "azonosito"),
         address=_address(_child(element, "cim")),
         postal_address=_address(postal) if postal is not None else None,
@@ -428,45 +548,61 @@ def _buyer(element: etree._Element | None) -> Buyer:
         tax_number=_text(element, "adoszam"),
         group_id=_text(element, "csoportazonosito"),
         eu_tax_number=_text(element, "adoszameu"),
-        location=_parse_int(_text(element, "lokacio")),
+        location=_lenient_int(_text(element, "lokacio")),
         private_person=_parse_bool(_text(element, "privatePersonIndicator")),
     )
 
 
-def _item(element: etree._Element) -> Item:
+def _item(read: _Reader, element: etree._Element, index: int) -> Item:
+    where = f"tetel {index}"
     return Item(
-        name=_required_text(element, "nev"),
+        name=_text(element, "nev"),
         identifier=_text(element, "azonosito"),
-        quantity=_required_decimal(element, "mennyiseg"),
+        quantity=read.decimal(element, "mennyiseg", where, required=True),
         unit=_text(element, "mennyisegiegyseg"),
-        net_unit_price=_required_decimal(element, "nettoegysegar"),
+        net_unit_price=read.decimal(element, "nettoegysegar", where),
         vat_type=_text(element, "afatipus"),
-        vat_rate=_required_decimal(element, "afakulcs"),
-        net=_required_decimal(element, "netto"),
-        vat=_required_decimal(element, "afa"),
-        gross=_required_decimal(element, "brutto"),
+        vat_rate=read.decimal(element, "afakulcs", where),
+        net=read.decimal(element, "netto", where),
+        vat=read.decimal(element, "afa", where),
+        gross=read.decimal(element, "brutto", where),
         note=_text(element, "megjegyzes"),
-        ordering=_parse_int(_text(element, "sztetordering")),
+        ordering=_lenient_int(_text(element, "sztetordering")),
     )
 
 
-def _vat_summary(element: etree._Element) -> VatSummary:
-    return VatSummary(
-        vat_type=_text(element, "afatipus"),
-        vat_rate=_required_decimal(element, "afakulcs"),
-        net=_required_decimal(element, "netto"),
-        vat=_required_decimal(element, "afa"),
-        gross=_required_decimal(element, "brutto"),
-    )
+def _vat_summary(element: etree._Element) -> VatSummary | None:
+    try:
+        return VatSummary(
+            vat_type=_text(element, "afatipus"),
+            vat_rate=_required_decimal(element, "afakulcs"),
+            net=_required_decimal(element, "netto"),
+            vat=_required_decimal(element, "afa"),
+            gross=_required_decimal(element, "brutto"),
+        )
+    except InvalidResponseError:
+        return None  # a summary Odoo only shows: the totals and items carry the amounts
 
 
-def _payment(element: etree._Element) -> Payment:
+def _payment(read: _Reader, element: etree._Element, index: int) -> Payment | None:
+    where = f"kifizetes {index}"
+    payment_date = read.date(element, "datum", where, required=True)
+    amount = read.decimal(element, "osszeg", where, required=True)
+    if payment_date is None or amount is None:
+        return None
     return Payment(
-        date=_required_date(element, "datum"),
-        title=_required_text(element, "jogcim"),
-        amount=_required_decimal(element, "osszeg"),
+        date=payment_date,
+        title=_text(element, "jogcim") or "",
+        amount=amount,
         note=_text(element, "megjegyzes"),
         bank_account=_text(element, "bankszamlaszam"),
-        bank_transaction_id=_parse_int(_text(element, "banktranzid")),
-        exchange_rate=parse_decimal(_text(element, "devizaarf")),
+        bank_transaction_id=_lenient_int(_text(element, "banktranzid")),
+        exchange_rate=_lenient_decimal(_text(element, "devizaarf")),
     )
+
+
+def _lenient_decimal(text: str | None) -> Decimal | None:
+    try:
+        return parse_decimal(text)
+    except InvalidResponseError:
+        return None

@@ -2,39 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
-# "PREFIX-YYYY-N"; proformas and delivery notes carry their series in front
-# ("D-WEB-2026-1", "SL-WEB-2026-1") but are numbered under the same prefix.
-_DOCUMENT_NUMBER = re.compile(r"^(?:(?:D|SL)-)?(?P<prefix>.+)-(?P<year>\d{4})-(?P<sequence>\d+)$")
-
-
-_HUNGARIAN_TAX_NUMBER = re.compile(r"(?:HU)?(\d{8})(?:\d{3})?")
-
-
-def hungarian_tax_core(value: str | None) -> str | None:
-    """The 8-digit törzsszám of a Hungarian tax number ("12345678-2-42") or EU VAT number
-    ("HU12345678"), in any spelling; None when the value is neither."""
-    match = _HUNGARIAN_TAX_NUMBER.fullmatch(re.sub(r"[\W_]+", "", value or "").upper())
-    return match.group(1) if match else None
-
-
-class DocumentNumber(NamedTuple):
-    prefix: str
-    year: int
-    sequence: int
-
-
-def split_document_number(number: str | None) -> DocumentNumber | None:
-    """The parts of a Számlázz.hu document number, or None when it is not numbered that way."""
-    match = _DOCUMENT_NUMBER.match(number or "")
-    if not match:
-        return None
-    return DocumentNumber(match["prefix"], int(match["year"]), int(match["sequence"]))
+from .numbers import DocumentNumber, split_document_number
 
 
 @dataclass(frozen=True)
@@ -60,7 +32,7 @@ class Seller:
 @dataclass(frozen=True)
 class Buyer:
     id: int | None
-    name: str
+    name: str | None  # empty for many private persons, as Számlázz.hu sends them
     identifier: str | None
     address: Address
     postal_address: Address | None
@@ -74,16 +46,19 @@ class Buyer:
 
 @dataclass(frozen=True)
 class Item:
-    name: str
+    """One `tetel`; a value Számlázz.hu left out or sent unreadable is None (and, where
+    Odoo needs it, named in ``SzamlaDocument.problems``)."""
+
+    name: str | None
     identifier: str | None
-    quantity: Decimal
+    quantity: Decimal | None
     unit: str | None
-    net_unit_price: Decimal
+    net_unit_price: Decimal | None
     vat_type: str | None  # e.g. "TAM", "AAM"; None for a plain percentage rate
-    vat_rate: Decimal
-    net: Decimal
-    vat: Decimal
-    gross: Decimal
+    vat_rate: Decimal | None
+    net: Decimal | None
+    vat: Decimal | None
+    gross: Decimal | None
     note: str | None
     ordering: int | None
 
@@ -110,24 +85,29 @@ class VatSummary:
 
 @dataclass(frozen=True)
 class SzamlaDocument:
-    """One `szamla` document (query answer or push), see szamla.xsd."""
+    """One `szamla` document (query answer or push), see szamla.xsd.
 
-    seller: Seller
-    internal_id: int
+    Only the number is sure to be there: Számlázz.hu leaves out or empties elements its
+    own schema requires (buyer name, currency, ``lokacio``, ``sztetordering``, ...). What
+    is missing is None; what Odoo needs and could not read is listed in ``problems``.
+    """
+
+    seller: Seller | None
+    internal_id: int | None
     number: str
-    kind: str  # alap/tipus: SZ invoice, SS storno, D proforma, SL delivery note, ...
+    kind: str | None  # alap/tipus: SZ invoice, SS storno, D proforma, SL delivery note, ...
     e_invoice: bool
     referenced_invoice: str | None  # hivszamlaszam, e.g. the invoice a storno reverses
     referenced_proforma: str | None  # hivdijbekszam, the proforma an invoice settles
-    issue_date: date
-    fulfillment_date: date
-    due_date: date
-    payment_method: str
+    issue_date: date | None
+    fulfillment_date: date | None
+    due_date: date | None
+    payment_method: str | None
     payment_method_unified: str | None
     cash: bool
     order_number: str | None
-    language: str
-    currency: str
+    language: str | None
+    currency: str | None
     exchange_bank: str | None
     exchange_rate: Decimal | None
     note: str | None
@@ -137,17 +117,29 @@ class SzamlaDocument:
     buyer: Buyer
     items: tuple[Item, ...]
     vat_summaries: tuple[VatSummary, ...]
-    net: Decimal
-    vat: Decimal
-    gross: Decimal
+    net: Decimal | None
+    vat: Decimal | None
+    gross: Decimal | None
     payments: tuple[Payment, ...]
     pdf: bytes | None
     raw: bytes = field(repr=False)
+    # alap/forras: set only when another program issued the document (szamla.xsd:
+    # 26 QUiCK, 28 SMARTBooks, 34 NAV Online számla import).
+    issued_by: int | None = None
+    problems: tuple[str, ...] = ()
+    pdf_problem: str | None = None  # a <pdf> that was there but could not be read
+    # SHA-256 of the document's content without the PDF: a re-query (asked without the
+    # PDF) of an unchanged pushed document has the same one.
+    content_sha256: str = ""
+
+    @property
+    def number_parts(self) -> DocumentNumber | None:
+        return split_document_number(self.number)
 
     @property
     def prefix(self) -> str | None:
-        """The prefix the number was issued under ("D-WEB-2026-1" → "WEB"), if any."""
-        parts = split_document_number(self.number)
+        """The prefix the number was issued under ("E-WEB-2026-1", "D-WEB-7" → "WEB")."""
+        parts = self.number_parts
         return parts.prefix if parts else None
 
     @property
@@ -155,8 +147,8 @@ class SzamlaDocument:
         return sum((payment.amount for payment in self.payments), Decimal("0"))
 
     @property
-    def outstanding_amount(self) -> Decimal:
-        return self.gross - self.paid_amount
+    def outstanding_amount(self) -> Decimal | None:
+        return None if self.gross is None else self.gross - self.paid_amount
 
 
 @dataclass(frozen=True)

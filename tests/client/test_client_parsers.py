@@ -18,6 +18,8 @@ from szamlazz_agent import (
     OutcomeUnknownError,
     TemporarilyUnavailableError,
     hungarian_tax_core,
+    hungarian_tax_number,
+    invoice_number,
     parse_szamla_document,
     safe_fromstring,
     split_document_number,
@@ -356,17 +358,53 @@ def test_taxpayer_error_answer():
 @pytest.mark.parametrize(
     ("number", "parts"),
     [
-        ("WEB-2026-12", ("WEB", 2026, 12)),
-        ("D-WEB-2026-1", ("WEB", 2026, 1)),
-        ("SL-DEMO-2025-7", ("DEMO", 2025, 7)),
-        ("MY-SHOP-2026-3", ("MY-SHOP", 2026, 3)),
+        ("WEB-2026-12", ("WEB", 2026, 12, "invoice", False)),
+        ("E-WEB-2026-9", ("WEB", 2026, 9, "invoice", True)),
+        ("D-WEB-17", ("WEB", None, 17, "proforma", False)),
+        ("D-LOLO-66", ("LOLO", None, 66, "proforma", False)),
+        ("D-43", (None, None, 43, "proforma", False)),
+        ("D-WEB-2026-1", ("WEB", 2026, 1, "proforma", False)),
+        ("SL-DEMO-2025-7", ("DEMO", 2025, 7, "delivery_note", False)),
+        ("MY-SHOP-2026-3", ("MY-SHOP", 2026, 3, "invoice", False)),
+        ("E-MY-SHOP-2026-3", ("MY-SHOP", 2026, 3, "invoice", True)),
+        ("E-2026-5", ("E", 2026, 5, "invoice", False)),
         ("E-1234", None),
+        ("SL-7", None),
+        ("WEB-17", None),
         ("", None),
     ],
 )
 def test_document_number_parts(number, parts):
-    """Proformas and delivery notes are numbered under the invoice prefix they carry."""
-    assert split_document_number(number) == parts
+    """The issuing prefix, the year (none for most proformas), the sequence, the series and
+    whether it is an e-invoice, read the way Számlázz.hu writes its numbers."""
+    parsed = split_document_number(number)
+    if parts is None:
+        assert parsed is None
+    else:
+        assert (parsed.prefix, parsed.year, parsed.sequence, parsed.series, parsed.e_invoice) == (
+            parts
+        )
+        assert str(parsed) == number, "the parts write the number back as it was"
+
+
+def test_next_number_of_an_e_invoice_series():
+    assert str(split_document_number("E-WEB-2026-9").next()) == "E-WEB-2026-10"
+    assert invoice_number("WEB", 2026, 1, e_invoice=True) == "E-WEB-2026-1"
+    assert invoice_number("WEB", 2026, 1) == "WEB-2026-1"
+
+
+@pytest.mark.parametrize(
+    ("value", "formatted"),
+    [
+        ("12345678-2-42", "12345678-2-42"),
+        ("12345678242", "12345678-2-42"),
+        ("HU 12345678 2 42", "12345678-2-42"),
+        ("HU12345678", None),
+        ("1234567824", None),
+    ],
+)
+def test_hungarian_tax_number(value, formatted):
+    assert hungarian_tax_number(value) == formatted
 
 
 @pytest.mark.parametrize(
