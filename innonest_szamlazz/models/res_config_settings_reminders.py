@@ -28,7 +28,9 @@ class ResConfigSettings(models.TransientModel):
             try:
                 parse_schedule(settings.szamlazz_reminder_schedule)
             except ValueError:
-                raise ValidationError(_(
-                    "The reminder schedule is a list of days after the due date, such as "
-                    "3,10,30."
-                )) from None
+                raise ValidationError(
+                    _(
+                        "The reminder schedule is a list of days after the due date, such as "
+                        "3,10,30."
+                    )
+                ) from None

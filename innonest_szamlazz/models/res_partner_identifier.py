@@ -28,12 +28,14 @@ class ResPartner(models.Model):
                     and holder["szamlazz_identifier"] == partner.szamlazz_identifier
                     and shares_company
                 ):
-                    raise ValidationError(_(
-                        "The Számlázz.hu buyer identifier %(identifier)s already belongs to "
-                        "%(other)s. Each buyer needs its own identifier.",
-                        identifier=partner.szamlazz_identifier,
-                        other=holder["display_name"],
-                    ))
+                    raise ValidationError(
+                        _(
+                            "The Számlázz.hu buyer identifier %(identifier)s already belongs to "
+                            "%(other)s. Each buyer needs its own identifier.",
+                            identifier=partner.szamlazz_identifier,
+                            other=holder["display_name"],
+                        )
+                    )
 
     def _szamlazz_ensure_identifier(self):
         """The buyer identifier sent to Számlázz.hu, generated and stored on first use.

@@ -41,10 +41,14 @@ class ResPartner(models.Model):
         partners = self.filtered("id")
         if not partners:
             return
-        groups = self.env["szamlazz.invoice"].sudo()._read_group(
-            partners._szamlazz_open_invoice_domain(),
-            ["partner_id", "currency_id", "due_date:day"],
-            ["amount_residual:sum", "__count"],
+        groups = (
+            self.env["szamlazz.invoice"]
+            .sudo()
+            ._read_group(
+                partners._szamlazz_open_invoice_domain(),
+                ["partner_id", "currency_id", "due_date:day"],
+                ["amount_residual:sum", "__count"],
+            )
         )
         by_commercial = {}
         for partner in partners:

@@ -41,7 +41,9 @@ class SzamlazzInvoice(models.Model):
         "(a step is never sent twice).",
     )
     reminder_last_date = fields.Datetime(
-        string="Last Reminder", readonly=True, copy=False,
+        string="Last Reminder",
+        readonly=True,
+        copy=False,
         help="When the last payment reminder was sent, automatically or by hand.",
     )
     reminder_email_to = fields.Char(
@@ -77,13 +79,19 @@ class SzamlazzInvoice(models.Model):
             body = _(
                 "Payment reminder %(level)s sent to %(email)s: %(amount)s outstanding since "
                 "%(due_date)s.",
-                level=level, email=email_to, amount=amount, due_date=self.due_date,
+                level=level,
+                email=email_to,
+                amount=amount,
+                due_date=self.due_date,
             )
         else:
             body = _(
                 "Payment reminder sent by %(user)s to %(email)s: %(amount)s outstanding since "
                 "%(due_date)s.",
-                user=self.env.user.name, email=email_to, amount=amount, due_date=self.due_date,
+                user=self.env.user.name,
+                email=email_to,
+                amount=amount,
+                due_date=self.due_date,
             )
         # Salespeople only read invoices; the reminder is still theirs (author stays).
         self.sudo().message_post(body=body)
@@ -116,8 +124,9 @@ class SzamlazzInvoice(models.Model):
         try:
             return parse_schedule(text)
         except ValueError:
-            _logger.warning("Payment reminders skipped: %s=%r is not a list of days",
-                            SCHEDULE_PARAMETER, text)
+            _logger.warning(
+                "Payment reminders skipped: %s=%r is not a list of days", SCHEDULE_PARAMETER, text
+            )
             return []
 
     @api.model
@@ -130,17 +139,24 @@ class SzamlazzInvoice(models.Model):
         if not schedule:
             return
         today = fields.Date.context_today(self)
-        candidates = self.search([
-            ("kind", "in", REMINDER_KINDS),
-            ("state", "in", ("done", "needs_attention")),
-            ("payment_state", "=", "overdue"),
-            ("due_date", "<=", today - timedelta(days=schedule[0])),
-            ("reminder_level", "<", len(schedule)),
-        ], order="due_date, id")
+        candidates = self.search(
+            [
+                ("kind", "in", REMINDER_KINDS),
+                ("state", "in", ("done", "needs_attention")),
+                ("payment_state", "=", "overdue"),
+                ("due_date", "<=", today - timedelta(days=schedule[0])),
+                ("reminder_level", "<", len(schedule)),
+            ],
+            order="due_date, id",
+        )
         due = [
-            (invoice, level) for invoice in candidates
-            if (level := sum(1 for days in schedule
-                             if invoice.due_date + timedelta(days=days) <= today))
+            (invoice, level)
+            for invoice in candidates
+            if (
+                level := sum(
+                    1 for days in schedule if invoice.due_date + timedelta(days=days) <= today
+                )
+            )
             > invoice.reminder_level
         ]
         batch = due[:REMINDER_BATCH_SIZE]
@@ -154,14 +170,23 @@ class SzamlazzInvoice(models.Model):
         if not email_to:
             # Recorded as done for this step: a person decides, the cron does not nag daily.
             self.sudo().reminder_level = level
-            self.message_post(body=_(
-                "Payment reminder %(level)s not sent: neither the invoice nor the buyer has "
-                "an email address. Use Send Payment Reminder to enter one.", level=level))
+            self.message_post(
+                body=_(
+                    "Payment reminder %(level)s not sent: neither the invoice nor the buyer has "
+                    "an email address. Use Send Payment Reminder to enter one.",
+                    level=level,
+                )
+            )
             return
         try:
             with self.env.cr.savepoint():
                 self._send_payment_reminder(email_to, level=level)
         except Exception as error:  # one bad invoice must not stop the others
             _logger.exception("Payment reminder for %s failed", self.number)
-            self.message_post(body=_("Payment reminder %(level)s could not be sent: %(error)s",
-                                     level=level, error=error))
+            self.message_post(
+                body=_(
+                    "Payment reminder %(level)s could not be sent: %(error)s",
+                    level=level,
+                    error=error,
+                )
+            )

@@ -39,19 +39,29 @@ class SandboxProcess:
         return self.url + "/szamla/"
 
     def start(self):
-        command = [sys.executable, "-m", "szamlazz_sandbox", "--port", "0",
-                   "--push-mode", self.push_mode]
+        command = [
+            sys.executable,
+            "-m",
+            "szamlazz_sandbox",
+            "--port",
+            "0",
+            "--push-mode",
+            self.push_mode,
+        ]
         schemas = xsd_dir()
         if schemas:
             command += ["--xsd-dir", str(schemas)]
         self.process = subprocess.Popen(
-            command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
+            command,
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         line = self.process.stdout.readline().strip()
         if not line.startswith(STARTUP_PREFIX):
             self.stop()
             raise RuntimeError("The Számlázz.hu sandbox did not start: %r" % line)
-        self.url = line[len(STARTUP_PREFIX):].rstrip("/")
+        self.url = line[len(STARTUP_PREFIX) :].rstrip("/")
         return self
 
     def stop(self):
@@ -67,9 +77,11 @@ class SandboxProcess:
 
     def control(self, method, path, payload=None):
         response = requests.request(
-            method, self.url + "/_sandbox/" + path.lstrip("/"),
+            method,
+            self.url + "/_sandbox/" + path.lstrip("/"),
             data=json.dumps(payload) if payload is not None else None,
-            headers={"Content-Type": "application/json"}, timeout=30,
+            headers={"Content-Type": "application/json"},
+            timeout=30,
         )
         response.raise_for_status()
         return response.json() if response.content else {}
@@ -97,12 +109,18 @@ class SzamlazzSandboxMixin:
         cls.sandbox = SandboxProcess().start()
         cls.addClassCleanup(cls.sandbox.stop)
         cls.company = cls.env.company
-        cls.account = cls.env["szamlazz.account"].sudo().create({
-            "company_id": cls.company.id,
-            "agent_key": SANDBOX_AGENT_KEY,
-            "agent_url": cls.sandbox.agent_url,
-            "state": "connected",
-        })
+        cls.account = (
+            cls.env["szamlazz.account"]
+            .sudo()
+            .create(
+                {
+                    "company_id": cls.company.id,
+                    "agent_key": SANDBOX_AGENT_KEY,
+                    "agent_url": cls.sandbox.agent_url,
+                    "state": "connected",
+                }
+            )
+        )
 
     def setUp(self):
         super().setUp()
@@ -118,9 +136,13 @@ class SzamlazzHttpCase(SzamlazzSandboxMixin, HttpCase):
 
     def register_push_target(self):
         """Point the sandbox's data connection and IPN at this test's Odoo server."""
-        return self.sandbox.control("POST", "accounts", {
-            "agent_key": SANDBOX_AGENT_KEY,
-            "push_url": self.base_url() + "/szamlazz/push",
-            "push_key": self.account.push_key,
-            "ipn_url": self.base_url() + "/szamlazz/ipn/%d" % self.account.id,
-        })
+        return self.sandbox.control(
+            "POST",
+            "accounts",
+            {
+                "agent_key": SANDBOX_AGENT_KEY,
+                "push_url": self.base_url() + "/szamlazz/push",
+                "push_key": self.account.push_key,
+                "ipn_url": self.base_url() + "/szamlazz/ipn/%d" % self.account.id,
+            },
+        )

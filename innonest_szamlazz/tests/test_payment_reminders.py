@@ -10,32 +10,54 @@ from .common import SzamlazzCase
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
 class TestPaymentReminders(SzamlazzCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.user = new_test_user(
-            cls.env, login="reminder_user", name="Reminder User",
+            cls.env,
+            login="reminder_user",
+            name="Reminder User",
             groups="base.group_user,innonest_szamlazz.group_szamlazz_user",
         )
         Partner = cls.env["res.partner"]
-        cls.with_emails = Partner.create({
-            "name": "Két Címes Kft.", "is_company": True, "szamlazz_identifier": "REM-TWO",
-            "email": "konyveles@ketcimes.hu, vezeto@ketcimes.hu",
-        })
-        cls.without_email = Partner.create({
-            "name": "Címtelen Bt.", "is_company": True, "szamlazz_identifier": "REM-NONE",
-        })
+        cls.with_emails = Partner.create(
+            {
+                "name": "Két Címes Kft.",
+                "is_company": True,
+                "szamlazz_identifier": "REM-TWO",
+                "email": "konyveles@ketcimes.hu, vezeto@ketcimes.hu",
+            }
+        )
+        cls.without_email = Partner.create(
+            {
+                "name": "Címtelen Bt.",
+                "is_company": True,
+                "szamlazz_identifier": "REM-NONE",
+            }
+        )
         # Invoices issued in the sandbox are due in 8 days.
         cls.due_date = date.today() + timedelta(days=8)
 
     def issue_invoice(self, partner, email=None, paid=False, gross_items=1):
         document = self.sandbox.issue(
-            kind="SZ", email=email, paid=paid,
-            buyer={"name": partner.name, "zip": "1111", "city": "Budapest",
-                   "street": "Fő utca 1.", "identifier": partner.szamlazz_identifier},
-            items=[{"name": "Kávébab", "quantity": gross_items, "net_unit_price": 1000,
-                    "vat_rate": "27"}],
+            kind="SZ",
+            email=email,
+            paid=paid,
+            buyer={
+                "name": partner.name,
+                "zip": "1111",
+                "city": "Budapest",
+                "street": "Fő utca 1.",
+                "identifier": partner.szamlazz_identifier,
+            },
+            items=[
+                {
+                    "name": "Kávébab",
+                    "quantity": gross_items,
+                    "net_unit_price": 1000,
+                    "vat_rate": "27",
+                }
+            ],
         )
         client = self.account._get_client()
         xml = client.query_invoice(number=document["number"]).raw
@@ -45,8 +67,9 @@ class TestPaymentReminders(SzamlazzCase):
         return invoice
 
     def reminder_mails(self, invoice):
-        return self.env["mail.mail"].search([
-            ("model", "=", "szamlazz.invoice"), ("res_id", "=", invoice.id)])
+        return self.env["mail.mail"].search(
+            [("model", "=", "szamlazz.invoice"), ("res_id", "=", invoice.id)]
+        )
 
     def run_reminders(self, days_after_due):
         with freeze_time(self.due_date + timedelta(days=days_after_due)):
@@ -54,8 +77,9 @@ class TestPaymentReminders(SzamlazzCase):
             self.env["szamlazz.invoice"]._cron_send_payment_reminders()
 
     def switch_reminders_on(self, schedule="3,10,30"):
-        settings = self.env["res.config.settings"].create({
-            "szamlazz_reminder_enabled": True, "szamlazz_reminder_schedule": schedule})
+        settings = self.env["res.config.settings"].create(
+            {"szamlazz_reminder_enabled": True, "szamlazz_reminder_schedule": schedule}
+        )
         settings.execute()
 
     def test_recipient_follows_szamlazz_email_rule(self):
@@ -63,15 +87,23 @@ class TestPaymentReminders(SzamlazzCase):
         partner_emails = self.issue_invoice(self.with_emails)
         no_email = self.issue_invoice(self.without_email)
 
-        self.assertEqual(invoice_email.reminder_email_to, "szamla@ketcimes.hu",
-                         "the address the invoice itself went to comes first")
-        self.assertEqual(partner_emails.reminder_email_to,
-                         "konyveles@ketcimes.hu,vezeto@ketcimes.hu",
-                         "without one, every address of the buyer")
+        self.assertEqual(
+            invoice_email.reminder_email_to,
+            "szamla@ketcimes.hu",
+            "the address the invoice itself went to comes first",
+        )
+        self.assertEqual(
+            partner_emails.reminder_email_to,
+            "konyveles@ketcimes.hu,vezeto@ketcimes.hu",
+            "without one, every address of the buyer",
+        )
         self.assertFalse(no_email.reminder_email_to)
 
-        wizard = Form(self.env["szamlazz.reminder.wizard"].with_user(self.user).with_context(
-            default_invoice_id=no_email.id))
+        wizard = Form(
+            self.env["szamlazz.reminder.wizard"]
+            .with_user(self.user)
+            .with_context(default_invoice_id=no_email.id)
+        )
         self.assertFalse(wizard.email_to, "the wizard asks for an address")
         wizard.email_to = "tulajdonos@cimtelen.hu"
         wizard.save().action_send()
@@ -110,10 +142,14 @@ class TestPaymentReminders(SzamlazzCase):
 
         self.assertFalse(self.reminder_mails(paid), "a paid invoice is never reminded")
         self.assertFalse(self.reminder_mails(no_email))
-        self.assertIn("not sent", no_email.message_ids[0].body,
-                      "the invoice tells why nobody was reminded")
-        self.assertEqual(len(no_email.message_ids.filtered(lambda m: "not sent" in (m.body or ""))),
-                         2, "one note per step, not one per day")
+        self.assertIn(
+            "not sent", no_email.message_ids[0].body, "the invoice tells why nobody was reminded"
+        )
+        self.assertEqual(
+            len(no_email.message_ids.filtered(lambda m: "not sent" in (m.body or ""))),
+            2,
+            "one note per step, not one per day",
+        )
 
     def test_a_late_start_sends_one_reminder_for_the_latest_step(self):
         invoice = self.issue_invoice(self.with_emails, email="szamla@ketcimes.hu")
@@ -126,11 +162,15 @@ class TestPaymentReminders(SzamlazzCase):
         unpaid = self.issue_invoice(self.with_emails)
         partial = self.issue_invoice(self.with_emails, gross_items=2)
         paid = self.issue_invoice(self.with_emails, paid=True)
-        self.sandbox.control("POST", "documents/%s/pay" % partial.number,
-                             {"agent_key": "sandbox-demo-key", "amount": 1000})
+        self.sandbox.control(
+            "POST",
+            "documents/%s/pay" % partial.number,
+            {"agent_key": "sandbox-demo-key", "amount": 1000},
+        )
         client = self.account._get_client()
         self.env["szamlazz.invoice"]._store_document(
-            self.account, client.query_invoice(number=partial.number).raw, "requery")
+            self.account, client.query_invoice(number=partial.number).raw, "requery"
+        )
         partial._process()
 
         self.assertEqual(unpaid.payment_state, "not_paid")

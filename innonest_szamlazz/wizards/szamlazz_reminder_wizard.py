@@ -35,7 +35,8 @@ class SzamlazzReminderWizard(models.TransientModel):
         if not addresses:
             raise UserError(_("Enter at least one valid email address."))
         if self.invoice_id.amount_residual <= 0:
-            raise UserError(_("Invoice %s is paid: there is nothing to remind of.",
-                              self.invoice_id.number))
+            raise UserError(
+                _("Invoice %s is paid: there is nothing to remind of.", self.invoice_id.number)
+            )
         self.invoice_id._send_payment_reminder(",".join(addresses))
         return {"type": "ir.actions.act_window_close"}

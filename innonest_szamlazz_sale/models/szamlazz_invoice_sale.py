@@ -7,7 +7,10 @@ class SzamlazzInvoice(models.Model):
     _inherit = "szamlazz.invoice"
 
     sale_order_id = fields.Many2one(
-        "sale.order", string="Sales Order", readonly=True, index="btree_not_null",
+        "sale.order",
+        string="Sales Order",
+        readonly=True,
+        index="btree_not_null",
         help="The order this proforma was made from; its invoice delivers the order.",
     )
 
@@ -20,9 +23,13 @@ class SzamlazzInvoice(models.Model):
         if order.state in ("draft", "sent"):
             # Paying the proforma of a quotation is accepting it.
             order.action_confirm()
-            order.message_post(body=_(
-                "Confirmed: the buyer paid the proforma %(proforma)s (invoice %(number)s).",
-                proforma=self.proforma_id.number, number=self.number))
+            order.message_post(
+                body=_(
+                    "Confirmed: the buyer paid the proforma %(proforma)s (invoice %(number)s).",
+                    proforma=self.proforma_id.number,
+                    number=self.number,
+                )
+            )
         remaining = self._deliver_sale_order(order, lines)
         if remaining:
             super()._move_lines(remaining)
@@ -60,15 +67,23 @@ class SzamlazzInvoice(models.Model):
         for picking in pickings:
             result = picking.with_context(skip_backorder=True, skip_sms=True).button_validate()
             if result is not True or picking.state != "done":
-                raise UserError(_(
-                    "The delivery %s needs a manual step (lots, serial numbers or another "
-                    "check) and was not validated.", picking.name))
+                raise UserError(
+                    _(
+                        "The delivery %s needs a manual step (lots, serial numbers or another "
+                        "check) and was not validated.",
+                        picking.name,
+                    )
+                )
         if pickings:
             self.picking_ids = [Command.link(picking.id) for picking in pickings]
-            order.message_post(body=_(
-                "Delivery %(pickings)s validated: the proforma was paid and Számlázz.hu "
-                "issued the invoice %(number)s.",
-                pickings=", ".join(pickings.mapped("name")), number=self.number))
+            order.message_post(
+                body=_(
+                    "Delivery %(pickings)s validated: the proforma was paid and Számlázz.hu "
+                    "issued the invoice %(number)s.",
+                    pickings=", ".join(pickings.mapped("name")),
+                    number=self.number,
+                )
+            )
         return not_in_order
 
     def _fill_moves(self, moves, line):
