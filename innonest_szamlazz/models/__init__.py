@@ -18,6 +18,7 @@ from . import stock_picking_szamlazz_documents
 from . import res_partner_identifier
 from . import szamlazz_invoice_proforma
 from . import szamlazz_invoice_reminder
+from . import szamlazz_agent_write
 from . import res_partner_outstanding
 from . import res_config_settings_reminders
 from . import stock_picking

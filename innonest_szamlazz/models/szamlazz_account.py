@@ -19,6 +19,7 @@ from ..szamlazz_agent import (
     TemporarilyUnavailableError,
     hungarian_tax_core,
 )
+from .szamlazz_invoice import positive_int_param
 
 _logger = logging.getLogger(__name__)
 # {(database, account id): (fingerprint of URL and key, AgentClient)} per thread.
@@ -26,6 +27,9 @@ _thread_clients = threading.local()
 
 DEFAULT_AGENT_URL = "https://www.szamlazz.hu/szamla/"
 AGENT_URL_PARAMETER = "innonest_szamlazz.agent_url"
+# The client's wait for an answer: a create that takes longer still happens at Számlázz.hu
+# and is found by the check of szamlazz.agent.write, never sent again.
+DEFAULT_READ_TIMEOUT = 60
 
 # Languages an invoice can be issued in at Számlázz.hu (szamlaNyelve).
 INVOICE_LANGUAGES = [
@@ -109,6 +113,14 @@ class SzamlazzAccount(models.Model):
         string="E-invoice",
         tracking=True,
         help="Issue electronic invoices by default; paper invoices otherwise.",
+    )
+    move_stock_issued_elsewhere = fields.Boolean(
+        string="Move Stock for Documents Issued Elsewhere",
+        tracking=True,
+        help="Documents Számlázz.hu holds but another program issued (an import from NAV "
+        "Online Számla, QUiCK, SMARTBooks) move stock too. Off: that program moved the goods "
+        "already, e.g. Odoo itself when it reports its own invoices to NAV; their payment "
+        "status and reminders work either way.",
     )
     prefix_ids = fields.One2many("szamlazz.prefix", "account_id", string="Prefixes")
     default_prefix_id = fields.Many2one(
@@ -220,7 +232,7 @@ class SzamlazzAccount(models.Model):
         clients = _thread_clients.__dict__.setdefault("by_account", {})
         identity = (self.env.cr.dbname, self.id)
         fingerprint = hashlib.sha256(
-            ("%s\0%s" % (account.agent_url, account.agent_key)).encode()
+            ("%s\0%s\0%s" % (account.agent_url, account.agent_key, self._read_timeout())).encode()
         ).digest()
         cached = clients.get(identity)
         if cached is None or cached[0] != fingerprint:
@@ -232,7 +244,17 @@ class SzamlazzAccount(models.Model):
     def _make_client(self, agent_key, **options):
         self.ensure_one()
         agent_url = self.sudo().agent_url or DEFAULT_AGENT_URL
+        options.setdefault("read_timeout", self._read_timeout())
         return AgentClient(agent_key, base_url=agent_url, **options)
+
+    @api.model
+    def _read_timeout(self):
+        """Knob ``innonest_szamlazz.agent_read_timeout`` (default 60): seconds Odoo waits for
+        Számlázz.hu's answer. A write still unanswered then is "outcome unknown" and checked
+        later (``innonest_szamlazz.write_settle_seconds``), never sent again."""
+        return positive_int_param(
+            self.env, "innonest_szamlazz.agent_read_timeout", DEFAULT_READ_TIMEOUT
+        )
 
     def _check_agent_key(self, agent_key, tax_number):
         """Ask Számlázz.hu about ``tax_number`` with ``agent_key``: a call that changes

@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..series_search import first_sequence_issued_from
-from ..szamlazz_agent import errors, parse_szamla_document
+from ..szamlazz_agent import errors, invoice_number, parse_szamla_document
 from .szamlazz_invoice import IntakeConflictError, positive_int_param
 
 _logger = logging.getLogger(__name__)
@@ -99,10 +99,11 @@ class SzamlazzAccount(models.Model):
         )
 
     def _pull_new_documents(self):
-        """Walk each webshop prefix's numbers forward from the last imported one
-        (``PREFIX-YYYY-N``) until Számlázz.hu answers "not found"; with none imported yet,
-        from the first document issued on the account's import start. Returns ``(pulled,
-        more_waiting)``; problems are recorded on the account, never raised."""
+        """Walk each webshop prefix's two invoice series, paper (``PREFIX-YYYY-N``) and
+        e-invoice (``E-PREFIX-YYYY-N``), forward from the last imported number until
+        Számlázz.hu answers "not found"; with none imported yet, from the first document
+        issued on the account's import start. Returns ``(pulled, more_waiting)``; problems
+        are recorded on the account, never raised."""
         pulled, more_waiting = 0, False
         Invoice = self.env["szamlazz.invoice"].sudo()
         for account in self.sudo().filtered(
@@ -119,10 +120,13 @@ class SzamlazzAccount(models.Model):
                 webshop_prefixes = account.prefix_ids.filtered(
                     lambda p: p.is_webshop and p.document_kind == "invoice"
                 )
-                for prefix in webshop_prefixes:
-                    for year, sequence in account._pull_start_points(prefix.name, queries):
+                series = [
+                    (p.name, e_invoice) for p in webshop_prefixes for e_invoice in (False, True)
+                ]
+                for prefix, e_invoice in series:
+                    for year, sequence in account._pull_start_points(prefix, e_invoice, queries):
                         while True:
-                            number = "%s-%s-%s" % (prefix.name, year, sequence)
+                            number = invoice_number(prefix, year, sequence, e_invoice)
                             document = queries.document(number)
                             if document is None:
                                 break
@@ -158,9 +162,9 @@ class SzamlazzAccount(models.Model):
         self.env["szamlazz.invoice"].sudo()._store_document(self, referenced.raw, "pull")
         return 1
 
-    def _pull_start_points(self, prefix, queries):
-        """``[(year, first sequence to ask for)]`` of ``prefix``'s series, oldest year
-        first; every later year up to this one starts at 1.
+    def _pull_start_points(self, prefix, e_invoice, queries):
+        """``[(year, first sequence to ask for)]`` of ``prefix``'s paper or e-invoice
+        series, oldest year first; every later year up to this one starts at 1.
 
         Without a document imported since the import start, the start year's series is
         searched for its first document issued on that day or later (see
@@ -175,6 +179,7 @@ class SzamlazzAccount(models.Model):
         scope = [
             ("account_id", "=", self.id),
             ("number_prefix", "=", prefix),
+            ("number_e_invoice", "=", e_invoice),
             ("number_year", "!=", 0),
             ("kind", "not in", ("D", "SL")),
         ]
@@ -185,13 +190,13 @@ class SzamlazzAccount(models.Model):
         elif start:
             year = start.year
             lowest = last.number_sequence + 1 if last.number_year == year else 1
-            sequence = self._search_import_start(prefix, year, start, lowest, queries)
+            sequence = self._search_import_start(prefix, e_invoice, year, start, lowest, queries)
         else:
             year, sequence = this_year, 1
         return [(year, sequence)] + [(later, 1) for later in range(year + 1, this_year + 1)]
 
-    def _search_import_start(self, prefix, year, start, lowest, queries):
-        """The first sequence of ``prefix``'s ``year`` series issued on ``start`` or later.
+    def _search_import_start(self, prefix, e_invoice, year, start, lowest, queries):
+        """The first sequence of a ``year`` series issued on ``start`` or later.
 
         When the run's budget ends the search, the newest document seen issued before
         ``start`` is stored (as history, it moves no stock): the next run searches on from
@@ -199,7 +204,7 @@ class SzamlazzAccount(models.Model):
         history = {}
 
         def issued_on(candidate):
-            number = "%s-%s-%s" % (prefix, year, candidate)
+            number = invoice_number(prefix, year, candidate, e_invoice)
             issue_date = queries.issue_date(number)
             if issue_date and issue_date < start:
                 history[candidate] = queries.document(number)

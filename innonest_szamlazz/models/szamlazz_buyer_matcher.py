@@ -5,11 +5,10 @@ import re
 from odoo import api, models
 from odoo.tools import email_normalize_all
 
-from ..szamlazz_agent import hungarian_tax_core
+from ..szamlazz_agent import hungarian_tax_core, hungarian_tax_number
 
 # Számlázz.hu leaves the country empty for Hungarian buyers and spells it in Hungarian.
 _HUNGARY_SPELLINGS = {"", "hu", "hun", "magyarorszag", "magyarország", "hungary"}
-_HU_TAX_NUMBER = re.compile(r"^(?:HU)?(\d{8})(\d)(\d{2})$")
 
 
 def normalize_text(text):
@@ -21,12 +20,6 @@ def compact(value):
     return re.sub(r"[\W_]+", "", (value or "")).upper()
 
 
-def hu_tax_number(value):
-    """``12345678-2-42`` for any spelling of an 11-digit Hungarian tax number, else None."""
-    match = _HU_TAX_NUMBER.match(compact(value))
-    return "%s-%s-%s" % match.groups() if match else None
-
-
 class SzamlazzBuyerMatcher(models.AbstractModel):
     """Buyer → partner, in Számlázz.hu's order; the first rule that finds a partner wins:
 
@@ -36,6 +29,9 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
     3. the EU VAT number, compared without spaces and punctuation;
     4. the name and the full address (zip, city, street, country), compared after
        normalising case, white space and punctuation.
+
+    A buyer without a name (Számlázz.hu sends many private persons that way) is named from
+    what the document has: its tax number, else "Private person" and its address.
 
     Lookups are made once per batch of buyers, never per buyer.
     """
@@ -71,7 +67,7 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
                 ("vat", "ilike", run) for run in digit_runs
             ]
             for partner in Partner.search(scope + vat_domain, order="active desc, id"):
-                full = hu_tax_number(partner.vat)
+                full = hungarian_tax_number(partner.vat)
                 if full:
                     by_tax_number.setdefault(full, partner)
                 elif core := hungarian_tax_core(partner.vat):
@@ -98,7 +94,7 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
         matches = {}
         for index, buyer in enumerate(buyers):
             identifier = (buyer.identifier or "").strip()
-            tax_number = hu_tax_number(buyer.tax_number)
+            tax_number = hungarian_tax_number(buyer.tax_number)
             candidates = [
                 ("identifier", identifier and by_identifier.get(identifier)),
                 (
@@ -129,12 +125,29 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
     def _buyer_address_key(self, buyer):
         country = self._country_of(buyer.address.country)
         return self._address_key(
-            buyer.name,
+            self._buyer_name(buyer),
             buyer.address.zip,
             buyer.address.city,
             buyer.address.street,
             country.code if country else None,
         )
+
+    @api.model
+    def _buyer_name(self, buyer):
+        """The buyer's name; for a buyer sent without one, a name made of what the document
+        has, the same for every document of that buyer."""
+        name = (buyer.name or "").strip()
+        if name:
+            return name
+        tax_number = hungarian_tax_number(buyer.tax_number) or (buyer.eu_tax_number or "").strip()
+        if tax_number:
+            return self.env._("Buyer %(tax_number)s", tax_number=tax_number)
+        address = buyer.address
+        place = " ".join(part for part in (address.zip, address.city) if part)
+        where = ", ".join(part for part in (place, address.street) if part)
+        if where:
+            return self.env._("Private person, %(address)s", address=where)
+        return self.env._("Private person")
 
     @api.model
     def _country_of(self, country_text):
@@ -194,11 +207,11 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
         addresses in ``email`` as "a@x.hu, b@y.hu": mails go to all of them and
         ``email_normalized`` holds the first one for look-ups)."""
         country = self._country_of(buyer.address.country if buyer.address else "")
-        tax_number = hu_tax_number(buyer.tax_number)
+        tax_number = hungarian_tax_number(buyer.tax_number)
         emails = email_normalize_all(buyer.email or "")
         return {
-            "name": buyer.name,
-            "is_company": not buyer.private_person,
+            "name": self._buyer_name(buyer),
+            "is_company": not buyer.private_person and bool((buyer.name or "").strip()),
             "company_id": False,
             "street": buyer.address.street if buyer.address else False,
             "zip": buyer.address.zip if buyer.address else False,

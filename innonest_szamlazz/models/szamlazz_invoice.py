@@ -5,11 +5,14 @@ after it is issued only its payments and its storno flag change. Every arrival (
 pull, re-query) is therefore written onto the one row for (company, number) *before* it is
 processed: the raw XML is kept as it came, the state goes back to ``received`` and the
 scheduled action brings the mirror, the partner and the stock up to date. A replay (the
-same bytes again) changes nothing. A body that is not a `szamla` document is refused at
-the door (HTTP 400) so Számlázz.hu keeps it and nothing is half-stored.
+same content again, with or without its PDF) changes nothing. Only what cannot be identified
+is refused at the door (HTTP 400): not XML, not a `szamla` in Számlázz.hu's namespace, no
+number. Everything else is stored as it came and judged when it is processed: what is
+missing or unreadable puts the document in "needs attention" with the reason in words.
 """
 
 import base64
+import datetime
 import hashlib
 import logging
 import threading
@@ -18,7 +21,7 @@ import psycopg2
 import psycopg2.errorcodes
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, format_date, formatLang
 
 from ..szamlazz_agent import errors, parse_szamla_document, split_document_number
 
@@ -36,6 +39,14 @@ DOCUMENT_KINDS = [
 ]
 # Documents that ask the buyer for money; the others have no payment state.
 PAYABLE_KINDS = ("SZ", "D", "ES", "VS", "HS", "JS")
+# alap/forras: the program that issued a document Számlázz.hu did not issue (szamla.xsd).
+ISSUING_SOFTWARE = {26: "quick", 28: "smartbooks", 34: "nav"}
+ISSUED_BY = [
+    ("quick", "QUiCK"),
+    ("smartbooks", "SMARTBooks"),
+    ("nav", "NAV Online Számla (import)"),
+    ("other", "Other software"),
+]
 
 DEFAULT_BATCH_SIZE = 50
 DEFAULT_PAYMENT_REFRESH_LIMIT = 200
@@ -45,6 +56,11 @@ def positive_int_param(env, key, default):
     """A positive integer system parameter, ``default`` when unset or not one."""
     value = (env["ir.config_parameter"].sudo().get_param(key) or "").strip()
     return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+def _amount(value):
+    """A Decimal Számlázz.hu sent, as Odoo stores it; 0 where it sent none."""
+    return float(value) if value is not None else 0.0
 
 
 class IntakeConflictError(psycopg2.errors.SerializationFailure):
@@ -120,9 +136,34 @@ class SzamlazzInvoice(models.Model):
 
     internal_id = fields.Integer("Számlázz.hu id", readonly=True)
     kind = fields.Selection(DOCUMENT_KINDS, readonly=True, index=True)
-    number_prefix = fields.Char("Prefix", readonly=True, index=True)
-    number_year = fields.Integer("Year of numbering", readonly=True)
+    number_prefix = fields.Char(
+        "Prefix", readonly=True, index=True, help="The prefix the number was issued under."
+    )
+    number_year = fields.Integer(
+        "Year of numbering", readonly=True, help="0 for series without a year (proformas)."
+    )
     number_sequence = fields.Integer("Sequence", readonly=True)
+    number_e_invoice = fields.Boolean(
+        "E-invoice series", readonly=True, help="Numbered in the E- series of its prefix."
+    )
+    content_sha256 = fields.Char(
+        "Content SHA-256",
+        readonly=True,
+        index=True,
+        help="What the document says, without its PDF: a re-query of an unchanged document "
+        "has the same one.",
+    )
+    issued_by = fields.Selection(
+        ISSUED_BY,
+        readonly=True,
+        help="Set when another program issued the document and Számlázz.hu only holds it "
+        "(alap/forras): an import from NAV Online Számla, QUiCK, SMARTBooks.",
+    )
+    pdf_problem = fields.Char(
+        "PDF Problem",
+        readonly=True,
+        help="Why Odoo has no PDF of the latest version, if it has none.",
+    )
     issue_date = fields.Date(readonly=True)
     fulfillment_date = fields.Date(readonly=True)
     due_date = fields.Date(readonly=True)
@@ -177,6 +218,10 @@ class SzamlazzInvoice(models.Model):
     pdf_attachment_id = fields.Many2one("ir.attachment", "PDF", readonly=True)
     picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True)
     picking_count = fields.Integer("Transfer Count", compute="_compute_picking_count")
+    write_ids = fields.One2many("szamlazz.agent.write", "invoice_id", "Requests", readonly=True)
+    pending_write_message = fields.Char(
+        "Request Being Checked", compute="_compute_pending_write_message"
+    )
 
     _sql_constraints = [
         (
@@ -266,6 +311,14 @@ class SzamlazzInvoice(models.Model):
             )
         return [("id", "in" if operator in ("=", "in") else "not in", list(ids))]
 
+    @api.depends("write_ids.state")
+    def _compute_pending_write_message(self):
+        for invoice in self:
+            pending = invoice.write_ids.filtered(
+                lambda write: write.state in ("sending", "outcome_unknown")
+            )[:1]
+            invoice.pending_write_message = pending._pending_message() if pending else False
+
     def _compute_picking_count(self):
         for invoice in self:
             invoice.picking_count = len(invoice.picking_ids)
@@ -276,11 +329,12 @@ class SzamlazzInvoice(models.Model):
     def _store_document(self, account, xml_bytes, source):
         """Store one `szamla` document of ``account`` before anything else happens to it.
 
-        Returns ``(invoice, document)``. A replay (byte-identical) changes nothing; a new
-        version of a known document replaces the stored one and is processed again; the
-        content (unknown products, odd buyers) is judged later by :meth:`_process`, never
-        here. Raises a :class:`~..szamlazz_agent.errors.SzamlazzError` when the bytes are
-        not a `szamla` document, and :class:`IntakeConflictError` when another transaction
+        Returns ``(invoice, document)``. A replay (the same content, with or without the
+        PDF) changes nothing; a new version of a known document replaces the stored one and
+        is processed again; the content (missing parts, unknown products, odd buyers) is
+        judged later by :meth:`_process`, never here. Raises a
+        :class:`~..szamlazz_agent.errors.SzamlazzError` when the bytes cannot be identified
+        as a `szamla` document, and :class:`IntakeConflictError` when another transaction
         is storing the same new document at this very moment.
         """
         document = parse_szamla_document(xml_bytes)
@@ -288,14 +342,25 @@ class SzamlazzInvoice(models.Model):
         invoice = self.sudo().search(
             [("company_id", "=", account.company_id.id), ("number", "=", document.number)], limit=1
         )
-        if invoice and invoice.raw_xml_sha256 == digest:
+        if (
+            invoice
+            and document.content_sha256
+            and (
+                invoice.raw_xml_sha256 == digest
+                or invoice.content_sha256 == document.content_sha256
+            )
+        ):
+            # A replay, or a re-query (asked without the PDF) of an unchanged document: the
+            # stored version stays, with its PDF; a PDF Odoo lacked is kept now.
+            if document.pdf and not invoice.pdf_attachment_id:
+                invoice._store_pdf(document.pdf)
             return invoice, document
-        prefix, year, sequence = split_document_number(document.number) or (False, 0, 0)
         values = {
             "source": source,
             "received_date": fields.Datetime.now(),
             "raw_xml": base64.b64encode(xml_bytes),
             "raw_xml_sha256": digest,
+            "content_sha256": document.content_sha256,
             "state": "received",
             "state_reason": False,
             "missing_at_szamlazz": False,
@@ -314,14 +379,16 @@ class SzamlazzInvoice(models.Model):
                 )
             )
         else:
+            parts = split_document_number(document.number)
             values.update(
                 {
                     "number": document.number,
                     "account_id": account.id,
                     "company_id": account.company_id.id,
-                    "number_prefix": prefix,
-                    "number_year": year,
-                    "number_sequence": sequence,
+                    "number_prefix": parts.prefix if parts else False,
+                    "number_year": parts.year or 0 if parts else 0,
+                    "number_sequence": parts.sequence if parts else 0,
+                    "number_e_invoice": bool(parts and parts.e_invoice),
                 }
             )
             try:
@@ -425,10 +492,33 @@ class SzamlazzInvoice(models.Model):
     def _process_document(self, document, lookups):
         self.ensure_one()
         self.account_id._learn_from_document(document)
+        changes = self._issued_content_changes(document)
         self._update_mirror(document)
         self._link_references(document)
         self._assign_partner(document, lookups["partners"].get(self.id))
-        problems = self._apply_stock(lookups["products"].get(self.company_id.id, {}))
+        self._note_pdf(document)
+        if document.problems:
+            self.line_ids.filtered(lambda line: not line.stock_move_ids).stock_status = "unreadable"
+            problems = [
+                _(
+                    "Számlázz.hu sent parts of this document that Odoo cannot read, so no "
+                    "stock was moved for it: %s. The next version Számlázz.hu sends (or "
+                    "Re-process after a re-query) is judged again.",
+                    "; ".join(document.problems),
+                )
+            ]
+        elif changes:
+            problems = [
+                _(
+                    "Számlázz.hu now sends this document with other contents than the version "
+                    "Odoo processed, although only payments, the storno flag and accounting "
+                    "fields change after an invoice is issued: %s. Odoo kept the items (and "
+                    "the stock) of the first version; check the document at Számlázz.hu.",
+                    "; ".join(changes),
+                )
+            ]
+        else:
+            problems = self._apply_stock(lookups["products"].get(self.company_id.id, {}))
         if problems:
             self._set_state("needs_attention", "\n".join(problems))
         else:
@@ -442,11 +532,77 @@ class SzamlazzInvoice(models.Model):
             ]
         ).write({"state": "received"})
 
+    def _issued_content_changes(self, document):
+        """What differs, in words, between the items and totals Odoo mirrored and what
+        Számlázz.hu sends now; empty for a document mirrored for the first time."""
+        if not self.line_ids:
+            return []
+        changes = []
+        currency = self.currency_id or self.company_id.currency_id
+
+        def compare(label, ours, theirs, rounding=0.01):
+            if theirs is None:
+                return
+            if isinstance(ours, datetime.date):
+                if ours == theirs:
+                    return
+                ours_text, theirs_text = (format_date(self.env, day) for day in (ours, theirs))
+            elif isinstance(ours, float):
+                if float_compare(ours, float(theirs), precision_rounding=rounding) == 0:
+                    return
+                ours_text, theirs_text = (
+                    formatLang(self.env, value, currency_obj=currency)
+                    for value in (ours, float(theirs))
+                )
+            else:
+                if (ours or False) == (theirs or False):
+                    return
+                ours_text, theirs_text = ours or "-", theirs or "-"
+            changes.append(
+                _(
+                    "%(label)s %(ours)s → %(theirs)s",
+                    label=label,
+                    ours=ours_text,
+                    theirs=theirs_text,
+                )
+            )
+
+        compare(
+            _("kind"), self.kind, document.kind if document.kind in dict(DOCUMENT_KINDS) else None
+        )
+        compare(_("issue date"), self.issue_date, document.issue_date)
+        compare(_("net total"), self.amount_net, document.net)
+        compare(_("gross total"), self.amount_gross, document.gross)
+        lines = self.line_ids.sorted(lambda line: (line.sequence, line.id))
+        if len(lines) != len(document.items):
+            changes.append(
+                _("%(ours)s items → %(theirs)s", ours=len(lines), theirs=len(document.items))
+            )
+            return changes
+        for index, (line, item) in enumerate(zip(lines, document.items, strict=True), start=1):
+            label = _("item %(index)s (%(name)s)", index=index, name=line.name)
+            compare(_("%s identifier", label), line.identifier, (item.identifier or "").strip())
+            if item.quantity is not None and float_compare(
+                line.quantity, float(item.quantity), precision_digits=6
+            ):
+                changes.append(
+                    _(
+                        "%(label)s quantity %(ours)s → %(theirs)s",
+                        label=label,
+                        ours=line.quantity,
+                        theirs=item.quantity.normalize(),
+                    )
+                )
+            compare(_("%s gross", label), line.amount_gross, item.gross)
+        return changes
+
     def _update_mirror(self, document):
         currency = (
             self.env["res.currency"]
             .with_context(active_test=False)
             .search([("name", "=", document.currency)], limit=1)
+            if document.currency
+            else self.env["res.currency"]
         )
         buyer = document.buyer
         address = buyer.address
@@ -459,9 +615,9 @@ class SzamlazzInvoice(models.Model):
             "payment_method": document.payment_method,
             "currency_code": document.currency,
             "currency_id": currency.id,
-            "amount_net": float(document.net),
-            "amount_vat": float(document.vat),
-            "amount_gross": float(document.gross),
+            "amount_net": _amount(document.net),
+            "amount_vat": _amount(document.vat),
+            "amount_gross": _amount(document.gross),
             "order_number": document.order_number,
             "email": document.email,
             "note": document.note,
@@ -469,14 +625,19 @@ class SzamlazzInvoice(models.Model):
             "cancelled": document.cancelled or self.cancelled,
             "referenced_number": document.referenced_invoice,
             "proforma_number": document.referenced_proforma,
+            "issued_by": (
+                ISSUING_SOFTWARE.get(document.issued_by, "other")
+                if document.issued_by is not None
+                else False
+            ),
             "buyer_name": buyer.name,
             "buyer_identifier": buyer.identifier,
             "buyer_tax_number": buyer.tax_number,
             "buyer_eu_tax_number": buyer.eu_tax_number,
-            "buyer_zip": address.zip if address else False,
-            "buyer_city": address.city if address else False,
-            "buyer_street": address.street if address else False,
-            "buyer_country": address.country if address else False,
+            "buyer_zip": address.zip,
+            "buyer_city": address.city,
+            "buyer_street": address.street,
+            "buyer_country": address.country,
             "buyer_email": buyer.email,
             "buyer_private_person": buyer.private_person,
             # Payments are replaced as a whole: Számlázz.hu sends the complete list each time.
@@ -501,15 +662,17 @@ class SzamlazzInvoice(models.Model):
                 Command.create(
                     {
                         "sequence": item.ordering or index,
-                        "name": item.name,
+                        "name": item.name or item.identifier or _("Item %s", index),
                         "identifier": (item.identifier or "").strip() or False,
-                        "quantity": float(item.quantity),
+                        "quantity": _amount(item.quantity),
                         "unit": item.unit,
-                        "net_unit_price": float(item.net_unit_price),
-                        "vat_rate": item.vat_type or "%s" % item.vat_rate.normalize(),
-                        "amount_net": float(item.net),
-                        "amount_vat": float(item.vat),
-                        "amount_gross": float(item.gross),
+                        "net_unit_price": _amount(item.net_unit_price),
+                        "vat_rate": item.vat_type
+                        or (item.vat_rate is not None and "%s" % item.vat_rate.normalize())
+                        or False,
+                        "amount_net": _amount(item.net),
+                        "amount_vat": _amount(item.vat),
+                        "amount_gross": _amount(item.gross),
                     }
                 )
                 for index, item in enumerate(document.items, start=1)
@@ -517,6 +680,22 @@ class SzamlazzInvoice(models.Model):
         self.write(values)
         if document.pdf:
             self._store_pdf(document.pdf)
+
+    def _note_pdf(self, document):
+        """Say once why Odoo has no PDF of a pushed document; it is never a reason to refuse
+        (a re-query asks without the PDF, so only pushes are expected to carry one)."""
+        if document.pdf or self.pdf_attachment_id:
+            problem = False
+        elif document.pdf_problem:
+            problem = _("The PDF Számlázz.hu sent cannot be read (%s).", document.pdf_problem)
+        elif self.source == "push":
+            problem = _("Számlázz.hu sent this document without its PDF.")
+        else:
+            problem = self.pdf_problem
+        if problem != self.pdf_problem:
+            self.pdf_problem = problem
+            if problem:
+                self.message_post(body=problem)
 
     def _store_pdf(self, pdf_bytes):
         values = {"datas": base64.b64encode(pdf_bytes), "mimetype": "application/pdf"}

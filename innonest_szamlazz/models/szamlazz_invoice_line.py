@@ -7,6 +7,8 @@ STOCK_STATUSES = [
     ("not_storable", "Not a storable product"),
     ("covered", "Moved by another document"),
     ("before_import_start", "Issued before the import start"),
+    ("issued_elsewhere", "Issued by other software"),
+    ("unreadable", "Could not be read"),
     ("no_identifier", "No item identifier"),
     ("unknown_product", "Unknown product"),
     ("ambiguous_product", "Several products match"),

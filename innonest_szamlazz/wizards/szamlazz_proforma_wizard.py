@@ -1,20 +1,13 @@
-import base64
 from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_repr, format_amount
+from odoo.tools import SQL, float_repr
 
 from ..models.szamlazz_account import INVOICE_LANGUAGES
-from ..models.szamlazz_buyer_matcher import hu_tax_number
-from ..szamlazz_agent import (
-    BuyerRequest,
-    InvoiceRequest,
-    NotFoundError,
-    SzamlazzError,
-)
-from .szamlazz_agent_user_error import agent_user_error
+from ..models.szamlazz_agent_write import PENDING_STATES
+from ..szamlazz_agent import BuyerRequest, InvoiceRequest, hungarian_tax_number
 
 # `fizmod` is free text at Számlázz.hu; these are the spellings it recognises (and shows
 # on the document in the invoice's language).
@@ -36,8 +29,10 @@ class SzamlazzProformaWizard(models.TransientModel):
     """Create one Számlázz.hu proforma (díjbekérő) for a buyer.
 
     Started from a partner here, from a quotation in ``innonest_szamlazz_sale``. The
-    proforma is sent with a stable external id (szamlaKulsoAzon) and looked up by it
-    first, so a second click, a retry or a lost answer never creates a second one.
+    proforma is recorded as a ``szamlazz.agent.write`` with its order number and external id
+    before it is sent; while that write waits for its outcome, another click (or another
+    proforma for the same buyer or order) sends nothing, so a lost answer never turns into a
+    second proforma.
     """
 
     _name = "szamlazz.proforma.wizard"
@@ -85,9 +80,7 @@ class SzamlazzProformaWizard(models.TransientModel):
         domain="[('partner_id', '=', company_partner_id)]",
         help="The account the buyer pays to, as learned from Számlázz.hu documents.",
     )
-    payment_method = fields.Selection(
-        PAYMENT_METHODS, required=True, default=PAYMENT_METHODS[0][0]
-    )
+    payment_method = fields.Selection(PAYMENT_METHODS, required=True, default=PAYMENT_METHODS[0][0])
     due_date = fields.Date(
         required=True,
         default=lambda self: fields.Date.context_today(self) + timedelta(days=DEFAULT_DUE_DAYS),
@@ -113,7 +106,10 @@ class SzamlazzProformaWizard(models.TransientModel):
         help="HUF per unit of the currency. Leave empty: Számlázz.hu applies the "
         "Hungarian National Bank's (MNB) rate of the issue date.",
     )
-    order_number = fields.Char(help="Printed on the proforma and carried to its invoice.")
+    order_number = fields.Char(
+        help="Printed on the proforma and carried to its invoice; Odoo numbers it when left "
+        "empty (Odoo finds the proforma by it if Számlázz.hu's answer is lost)."
+    )
     note = fields.Text(help="Printed on the proforma.")
     send_email = fields.Boolean(
         string="Számlázz.hu Emails the Proforma",
@@ -123,12 +119,11 @@ class SzamlazzProformaWizard(models.TransientModel):
     amount_net = fields.Monetary(compute="_compute_amounts", currency_field="currency_id")
     amount_gross = fields.Monetary(compute="_compute_amounts", currency_field="currency_id")
     proforma_id = fields.Many2one("szamlazz.invoice", readonly=True)
+    write_id = fields.Many2one("szamlazz.agent.write", readonly=True)
 
     @api.depends("company_id")
     def _compute_account_id(self):
-        accounts = self.env["szamlazz.account"].search(
-            [("company_id", "in", self.company_id.ids)]
-        )
+        accounts = self.env["szamlazz.account"].search([("company_id", "in", self.company_id.ids)])
         by_company = {account.company_id: account for account in accounts}
         for wizard in self:
             wizard.account_id = by_company.get(wizard.company_id, False)
@@ -164,12 +159,18 @@ class SzamlazzProformaWizard(models.TransientModel):
     # --- actions --------------------------------------------------------------------
 
     def action_create_proforma(self):
-        """Send the proforma (or find the one already sent) and open its mirror."""
+        """Send the proforma (or find the one already on its way) and open its mirror."""
         self.ensure_one()
         self._lock_idempotency_record()
         proforma = self._existing_proforma()
         if not proforma:
-            proforma = self._send_proforma()
+            in_progress = self._write_in_progress()
+            answer = in_progress._answer_repeated_click() if in_progress else None
+            if answer is None:
+                answer = self._send_proforma()
+            if not isinstance(answer, models.BaseModel):
+                return answer  # the notification: outcome unknown, checked later
+            proforma = answer
             self._link_proforma(proforma)
         return {
             "type": "ir.actions.act_window",
@@ -182,100 +183,80 @@ class SzamlazzProformaWizard(models.TransientModel):
     # --- steps (overridden by innonest_szamlazz_sale) --------------------------------
 
     def _idempotency_record(self):
-        """The record one proforma belongs to: its external id and lock come from it."""
-        return self
-
-    def _chatter_records(self):
-        """Where the proforma and its PDF are announced besides the mirror itself."""
+        """What one pending proforma blocks further proformas of, and where the proforma
+        is announced: the buyer here, the order in the sales bridge."""
         return self.partner_id.commercial_partner_id
 
     def _existing_proforma(self):
         """The proforma this wizard already made in Odoo (a second click)."""
-        return self.proforma_id
+        return self.proforma_id or self.write_id.invoice_id
+
+    def _write_in_progress(self):
+        """This wizard's write unless it was not carried out, else one for the same buyer
+        still waiting for its outcome."""
+        if self.write_id and self.write_id.state != "not_done":
+            return self.write_id
+        return self.env["szamlazz.agent.write"]._latest_for(
+            self._idempotency_record(), "proforma", PENDING_STATES
+        )
 
     def _link_proforma(self, proforma):
         self.proforma_id = proforma
 
     def _lock_idempotency_record(self):
-        """Two clicks at once: the second waits for the first, then Odoo retries it on
-        the serialization conflict and finds the proforma the first one stored."""
+        """Two clicks at once: the second waits for the first to record its write."""
         record = self._idempotency_record()
-        self.env.cr.execute(SQL(
-            "SELECT id FROM %s WHERE id = %s FOR UPDATE", SQL.identifier(record._table), record.id
-        ))
-
-    def _external_id(self):
-        """szamlaKulsoAzon: stable for the record, unique across Odoo databases."""
-        record = self._idempotency_record()
-        return self.env["szamlazz.account"]._odoo_reference(record._name, record.id, "proforma")
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id = %s FOR UPDATE",
+                SQL.identifier(record._table),
+                record.id,
+            )
+        )
 
     def _send_proforma(self):
         account = self._checked_account()
-        external_id = self._external_id()
-        client = account._get_client()
-        try:
-            try:
-                document = client.query_invoice(external_id=external_id)
-                pdf = client.get_pdf(number=document.number)
-            except NotFoundError:
-                result = client.create_invoice(self._invoice_request(external_id))
-                document = client.query_invoice(number=result.number)
-                pdf = result.pdf or client.get_pdf(number=result.number)
-        except SzamlazzError as error:
-            raise agent_user_error(self.env, error) from None
-        return self._store_proforma(account, document, pdf)
+        origin = self._idempotency_record()
+        order_number = self.order_number or self.env["ir.sequence"].next_by_code(
+            "szamlazz.proforma.order_number"
+        )
+        self.order_number = order_number
+        write = self.env["szamlazz.agent.write"]._begin(
+            {
+                "kind": "proforma",
+                "account_id": account.id,
+                "res_model": origin._name,
+                "res_id": origin.id,
+                "partner_id": self.partner_id.commercial_partner_id.id,
+                "order_number": order_number,
+                "currency_id": self.currency_id.id,
+                "amount": self.amount_gross,
+            }
+        )
+        self.write_id = write
+        return write._send_proforma(self._invoice_request(write.external_id))
 
     def _checked_account(self):
         account = self.account_id
         if not account:
-            raise UserError(_(
-                "%(company)s is not connected to Számlázz.hu. Ask your administrator to "
-                "connect it in Inventory > Configuration > Settings.",
-                company=self.company_id.name,
-            ))
+            raise UserError(
+                _(
+                    "%(company)s is not connected to Számlázz.hu. Ask your administrator to "
+                    "connect it in Inventory > Configuration > Settings.",
+                    company=self.company_id.name,
+                )
+            )
         if not self.line_ids:
             raise UserError(_("Add at least one line to the proforma."))
         missing_key = self.line_ids.filtered(lambda line: not line.vat_key)
         if missing_key:
-            raise UserError(_(
-                "Choose the VAT key of: %(lines)s",
-                lines=", ".join(missing_key.mapped("name")),
-            ))
+            raise UserError(
+                _(
+                    "Choose the VAT key of: %(lines)s",
+                    lines=", ".join(missing_key.mapped("name")),
+                )
+            )
         return account
-
-    def _store_proforma(self, account, document, pdf):
-        """The mirror of the proforma, made by the import pipeline like any document,
-        with the PDF in its chatter and in the chatter of the records it was made from."""
-        # When Számlázz.hu's push of the new proforma is stored at this very moment, this
-        # raises IntakeConflictError and Odoo retries the click, which then finds the
-        # proforma by its external id instead of creating another.
-        proforma, _document = self.env["szamlazz.invoice"]._store_document(
-            account, document.raw, "pull"
-        )
-        proforma._process()
-        if pdf and not proforma.pdf_attachment_id:
-            proforma._store_pdf(pdf)
-        body = _(
-            "Proforma %(number)s created at Számlázz.hu: %(amount)s, due %(due_date)s.",
-            number=proforma.number,
-            amount=format_amount(self.env, proforma.amount_gross, proforma.currency_id),
-            due_date=proforma.due_date,
-        )
-        proforma.message_post(body=body, attachment_ids=proforma.pdf_attachment_id.ids)
-        # Creating a proforma is what the Számlázz.hu User group may do; announcing it on
-        # a contact the user may not edit is part of it.
-        for record in self._chatter_records().sudo():
-            attachments = self.env["ir.attachment"].sudo()
-            if pdf:
-                attachments = attachments.create({
-                    "name": "%s.pdf" % proforma.number,
-                    "datas": base64.b64encode(pdf),
-                    "mimetype": "application/pdf",
-                    "res_model": record._name,
-                    "res_id": record.id,
-                })
-            record.message_post(body=body, attachment_ids=attachments.ids)
-        return proforma
 
     # --- request --------------------------------------------------------------------
 
@@ -340,7 +321,7 @@ class SzamlazzProformaWizard(models.TransientModel):
             return None, None, None if buyer.is_company else TAXPAYER_PRIVATE_PERSON
         country = buyer.country_id
         if not country or country.code == "HU":
-            hungarian = hu_tax_number(vat)
+            hungarian = hungarian_tax_number(vat)
             if hungarian:
                 return hungarian, None, TAXPAYER_HUNGARIAN
             return None, vat, None

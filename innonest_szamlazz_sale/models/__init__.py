@@ -2,3 +2,4 @@ from . import account_tax
 from . import sale_order
 from . import sale_order_line
 from . import szamlazz_invoice_sale
+from . import szamlazz_agent_write

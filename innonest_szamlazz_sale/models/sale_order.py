@@ -1,4 +1,5 @@
 from odoo import Command, _, fields, models
+from odoo.addons.innonest_szamlazz.models.szamlazz_agent_write import PENDING_STATES
 from odoo.exceptions import UserError
 
 
@@ -6,7 +7,10 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     szamlazz_proforma_id = fields.Many2one(
-        "szamlazz.invoice", string="Számlázz.hu Proforma", readonly=True, copy=False,
+        "szamlazz.invoice",
+        string="Számlázz.hu Proforma",
+        readonly=True,
+        copy=False,
         index="btree_not_null",
     )
     szamlazz_proforma_payment_state = fields.Selection(
@@ -16,24 +20,65 @@ class SaleOrder(models.Model):
         related="szamlazz_proforma_id.final_invoice_id", string="Számlázz.hu Invoice"
     )
 
+    szamlazz_pending_write_id = fields.Many2one(
+        "szamlazz.agent.write",
+        compute="_compute_szamlazz_pending_write_id",
+        string="Proforma Being Checked",
+    )
+    szamlazz_pending_write_message = fields.Char(compute="_compute_szamlazz_pending_write_id")
+
+    def _compute_szamlazz_pending_write_id(self):
+        writes = (
+            self.env["szamlazz.agent.write"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("kind", "=", "proforma"),
+                    ("state", "in", PENDING_STATES),
+                ]
+            )
+        )
+        by_order = {write.res_id: write for write in writes}
+        for order in self:
+            write = by_order.get(order.id, writes.browse())
+            order.szamlazz_pending_write_id = write
+            order.szamlazz_pending_write_message = write._pending_message() if write else False
+
     def action_szamlazz_proforma(self):
-        """The order's proforma: the existing one, or the wizard filled from the order."""
+        """The order's proforma: the existing one, the one on its way (checked now), or the
+        wizard filled from the order."""
         self.ensure_one()
         if self.szamlazz_proforma_id:
             return self.action_view_szamlazz_proforma()
+        if self.szamlazz_pending_write_id:
+            answer = self.szamlazz_pending_write_id._answer_repeated_click()
+            if self.szamlazz_proforma_id:
+                return self.action_view_szamlazz_proforma()
+            if answer is not None:
+                return answer
         lines = self.order_line.filtered(
             lambda line: not line.display_type and not line.is_downpayment and line.product_uom_qty
         )
         if not lines:
             raise UserError(_("Add a product to the order before asking for a proforma."))
-        return self.env["szamlazz.proforma.wizard"].with_company(self.company_id)._action_open({
-            "company_id": self.company_id.id,
-            "sale_order_id": self.id,
-            "partner_id": self.partner_invoice_id.id,
-            "currency_id": self.currency_id.id,
-            "order_number": self.name,
-            "line_ids": [Command.create(line._szamlazz_proforma_line_values()) for line in lines],
-        })
+        return (
+            self.env["szamlazz.proforma.wizard"]
+            .with_company(self.company_id)
+            ._action_open(
+                {
+                    "company_id": self.company_id.id,
+                    "sale_order_id": self.id,
+                    "partner_id": self.partner_invoice_id.id,
+                    "currency_id": self.currency_id.id,
+                    "order_number": self.name,
+                    "line_ids": [
+                        Command.create(line._szamlazz_proforma_line_values()) for line in lines
+                    ],
+                }
+            )
+        )
 
     def action_view_szamlazz_proforma(self):
         self.ensure_one()

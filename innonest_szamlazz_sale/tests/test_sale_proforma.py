@@ -1,5 +1,7 @@
 """A proforma from a quotation, paid at Számlázz.hu, delivers the order (sandbox + push)."""
 
+import time
+
 from odoo import Command
 from odoo.addons.innonest_szamlazz.tests.common import SANDBOX_AGENT_KEY, SzamlazzHttpCase
 from odoo.tests import new_test_user, tagged
@@ -104,8 +106,12 @@ class TestSaleProforma(SzamlazzHttpCase):
         self.assertAlmostEqual(proforma.amount_gross, 2 * 6291 * 1.27 + 2990 * 1.27 + 20000)
         [create] = self.agent_creates()
         self.assertEqual(create["order_number"], self.order.name)
-        self.assertRegex(create["external_id"],
-                         r"^odoo-\w{8}-sale\.order-%d-proforma$" % self.order.id)
+        write = self.env["szamlazz.agent.write"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", self.order.id)]
+        )
+        self.assertEqual(write.state, "done")
+        self.assertRegex(create["external_id"], r"^odoo-\w{8}-request-%d$" % write.id)
+        self.assertEqual(create["external_id"], write.external_id)
         posted = self.order.message_ids.filtered(lambda m: proforma.number in (m.body or ""))
         self.assertEqual(posted.attachment_ids.mapped("name"), ["%s.pdf" % proforma.number])
 
@@ -120,6 +126,38 @@ class TestSaleProforma(SzamlazzHttpCase):
         self.assertEqual(len(self.agent_creates()), 1)
         self.assertEqual(self.env["szamlazz.invoice"].search_count(
             [("kind", "=", "D"), ("order_number", "=", self.order.name)]), 1)
+
+    def test_unanswered_proforma_is_checked_and_linked_to_the_order(self):
+        """Számlázz.hu answers after Odoo stopped waiting: the order says the proforma is
+        being checked, the button sends nothing again, and the check links it."""
+        self.env["ir.config_parameter"].sudo().set_param("innonest_szamlazz.agent_read_timeout", "1")
+        self.sandbox.control("POST", "accounts", {
+            "agent_key": SANDBOX_AGENT_KEY, "forbid_order_number_repetition": False})
+        self.sandbox.control("POST", "faults", {"kind": "latency", "seconds": 3})
+        action = self.order.with_user(self.salesperson).action_szamlazz_proforma()
+        wizard = self.env["szamlazz.proforma.wizard"].with_user(self.salesperson).browse(
+            action["res_id"])
+
+        answer = wizard.action_create_proforma()
+
+        self.assertEqual(answer["params"]["type"], "warning")
+        self.order.invalidate_recordset()  # what the next request reads
+        self.assertFalse(self.order.szamlazz_proforma_id)
+        self.assertIn("has not answered", self.order.szamlazz_pending_write_message)
+        again = self.order.with_user(self.salesperson).action_szamlazz_proforma()
+        self.assertEqual(again["tag"], "display_notification", "no new wizard, no new create")
+
+        deadline = time.monotonic() + 15
+        while not self.sandbox.state()["documents"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.env["szamlazz.agent.write"]._cron_check_writes()
+        self.order.invalidate_recordset()
+
+        proforma = self.order.szamlazz_proforma_id
+        self.assertEqual((proforma.kind, proforma.sale_order_id), ("D", self.order))
+        self.assertFalse(self.order.szamlazz_pending_write_id)
+        self.assertEqual(len(self.agent_creates()), 1)
+        self.assertEqual(len(self.sandbox.state()["documents"]), 1)
 
     def test_paid_proforma_delivers_the_order_once(self):
         self.create_proforma()

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.addons.innonest_szamlazz.models.szamlazz_agent_write import PENDING_STATES
 
 
 class SzamlazzProformaWizard(models.TransientModel):
@@ -11,14 +12,13 @@ class SzamlazzProformaWizard(models.TransientModel):
     def _idempotency_record(self):
         return self.sale_order_id or super()._idempotency_record()
 
-    def _chatter_records(self):
-        return self.sale_order_id or super()._chatter_records()
-
     def _existing_proforma(self):
         return self.sale_order_id.szamlazz_proforma_id or super()._existing_proforma()
 
-    def _link_proforma(self, proforma):
-        super()._link_proforma(proforma)
-        if self.sale_order_id:
-            self.sale_order_id.szamlazz_proforma_id = proforma
-            proforma.sale_order_id = self.sale_order_id
+    def _write_in_progress(self):
+        if not self.sale_order_id:
+            return super()._write_in_progress()
+        # One proforma per order: a done write whose link is still missing counts too.
+        return self.env["szamlazz.agent.write"]._latest_for(
+            self.sale_order_id, "proforma", PENDING_STATES + ("done",)
+        )

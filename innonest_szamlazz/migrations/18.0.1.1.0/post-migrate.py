@@ -1,0 +1,41 @@
+"""Numbers read the way Számlázz.hu writes them (18.0.1.1.0).
+
+Before, ``E-WEB-2026-9`` was read as issued under the prefix ``E-WEB`` and ``D-WEB-17`` as
+not numbered at all. Every stored number is read again, and a prefix learned with the
+``E-`` in front is folded into the issuing prefix: its webshop flag and warehouse move
+there when that prefix has none, and it is archived (never deleted: it is history).
+"""
+
+from odoo import SUPERUSER_ID, api
+from odoo.addons.innonest_szamlazz.szamlazz_agent import split_document_number
+
+
+def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    Invoice = env["szamlazz.invoice"].with_context(active_test=False)
+    for invoice in Invoice.search([]):
+        parts = split_document_number(invoice.number)
+        invoice.write(
+            {
+                "number_prefix": parts.prefix if parts else False,
+                "number_year": parts.year or 0 if parts else 0,
+                "number_sequence": parts.sequence if parts else 0,
+                "number_e_invoice": bool(parts and parts.e_invoice),
+            }
+        )
+    Prefix = env["szamlazz.prefix"].with_context(active_test=False)
+    for learned in Prefix.search([("name", "=like", "E-%")]):
+        issuing = learned.name[2:]
+        target = Prefix.search(
+            [("account_id", "=", learned.account_id.id), ("name", "=", issuing)], limit=1
+        ) or Prefix.create(
+            {"account_id": learned.account_id.id, "name": issuing, "document_kind": "invoice"}
+        )
+        if not target.warehouse_id and learned.warehouse_id:
+            target.write(
+                {"warehouse_id": learned.warehouse_id.id, "is_webshop": learned.is_webshop}
+            )
+        env["szamlazz.account"].search([("default_prefix_id", "=", learned.id)]).write(
+            {"default_prefix_id": target.id}
+        )
+        learned.active = False

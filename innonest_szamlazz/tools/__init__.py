@@ -1,0 +1,1 @@
+"""Helpers of the addon that are not models: plain functions, no ORM state."""
