@@ -15,19 +15,31 @@ from .store import DEMO_AGENT_KEY
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m szamlazz_sandbox",
-                                     description="A local stand-in for Számlázz.hu.")
+    parser = argparse.ArgumentParser(
+        prog="python -m szamlazz_sandbox", description="A local stand-in for Számlázz.hu."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8099, help="0 picks a free port")
-    parser.add_argument("--xsd-dir", default=os.environ.get("SZAMLAZZ_XSD_DIR"),
-                        help="official XSDs; requests are validated only when given "
-                             "(default: $SZAMLAZZ_XSD_DIR)")
+    parser.add_argument(
+        "--xsd-dir",
+        default=os.environ.get("SZAMLAZZ_XSD_DIR"),
+        help="official XSDs; requests are validated only when given (default: $SZAMLAZZ_XSD_DIR)",
+    )
     parser.add_argument("--push-mode", choices=("auto", "manual"), default="auto")
-    parser.add_argument("--seed-webshop", type=int, default=0, metavar="N",
-                        help="issue N webshop invoices (prefix WEB) on start")
-    parser.add_argument("--state-file", type=Path, metavar="PATH",
-                        help="continue from the documents saved here and save them on exit, "
-                             "so numbering never restarts (default: state is in memory)")
+    parser.add_argument(
+        "--seed-webshop",
+        type=int,
+        default=0,
+        metavar="N",
+        help="issue N webshop invoices (prefix WEB) on start",
+    )
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        metavar="PATH",
+        help="continue from the documents saved here and save them on exit, "
+        "so numbering never restarts (default: state is in memory)",
+    )
     return parser.parse_args(argv)
 
 

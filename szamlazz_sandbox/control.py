@@ -7,18 +7,50 @@ import urllib.parse
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from . import variants
 from .agent import Agent
 from .errors import AgentFailure
 from .faults import Fault, Faults
 from .push import PushQueue
 from .schemas import Schemas
 from .seed import seed_webshop
-from .store import DEMO_AGENT_KEY, INVOICE, Buyer, DocumentSpec, Store, make_item
+from .store import DEMO_AGENT_KEY, INVOICE, ISSUERS, Buyer, DocumentSpec, Store, make_item
 
-BUYER_FIELDS = {"name", "zip", "city", "street", "country", "email", "tax_number",
-                "eu_tax_number", "identifier", "private_person", "phone"}
-SELLER_FIELDS = {"name", "tax_number", "eu_tax_number", "country", "zip", "city", "street",
-                 "bank_name", "bank_account"}
+BUYER_FIELDS = {
+    "name",
+    "zip",
+    "city",
+    "street",
+    "country",
+    "email",
+    "tax_number",
+    "eu_tax_number",
+    "identifier",
+    "private_person",
+    "phone",
+}
+SELLER_FIELDS = {
+    "name",
+    "tax_number",
+    "eu_tax_number",
+    "country",
+    "zip",
+    "city",
+    "street",
+    "bank_name",
+    "bank_account",
+}
+ACCOUNT_SETTINGS = (
+    "push_url",
+    "push_key",
+    "ipn_url",
+    "prefixes",
+    "forbid_order_number_repetition",
+    "decimal_comma_headers",
+    "proforma_numbers_with_year",
+    "lookup_delay_seconds",
+    "omit_elements",
+)
 
 
 class ControlError(Exception):
@@ -28,8 +60,9 @@ class ControlError(Exception):
 
 
 class Control:
-    def __init__(self, store: Store, agent: Agent, pushes: PushQueue, faults: Faults,
-                 schemas: Schemas):
+    def __init__(
+        self, store: Store, agent: Agent, pushes: PushQueue, faults: Faults, schemas: Schemas
+    ):
         self.store = store
         self.agent = agent
         self.pushes = pushes
@@ -75,7 +108,7 @@ class Control:
 
     def _reset(self) -> dict:
         self.store.reset()
-        self.agent.reset_log()
+        self.agent.reset()
         self.pushes.reset()
         self.faults.clear()
         self.schemas.self_check_errors.clear()
@@ -84,27 +117,50 @@ class Control:
     def _accounts(self, body: dict) -> dict:
         agent_key = body["agent_key"]
         seller = {k: v for k, v in (body.get("seller") or {}).items() if k in SELLER_FIELDS}
-        settings = {k: body[k] for k in ("push_url", "push_key", "ipn_url", "prefixes",
-                                         "forbid_order_number_repetition",
-                                         "decimal_comma_headers") if k in body}
+        settings = {k: body[k] for k in ACCOUNT_SETTINGS if k in body}
         prefixes = settings.get("prefixes")
-        if prefixes is not None and (not prefixes or not all(
-                isinstance(p, str) and p.strip() for p in prefixes)):
+        if prefixes is not None and (
+            not prefixes or not all(isinstance(p, str) and p.strip() for p in prefixes)
+        ):
             raise ControlError(400, "prefixes must be a non-empty list of names")
         for name in ("push_url", "ipn_url"):
             url = settings.get(name)
             if url and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
                 raise ControlError(400, f"{name} must be an http(s) URL")
+        if "lookup_delay_seconds" in settings:
+            delay = float(settings["lookup_delay_seconds"])
+            if not delay >= 0:
+                raise ControlError(400, "lookup_delay_seconds must be a number >= 0")
+            settings["lookup_delay_seconds"] = delay
+        if "omit_elements" in settings:
+            settings["omit_elements"] = self._omit(settings["omit_elements"], "omit_elements")
         account = self.store.upsert_account(agent_key, seller, **settings)
         return self._account_info(account)
 
     @staticmethod
     def _account_info(account) -> dict:
-        return {"agent_key": account.agent_key, "supplier_id": account.supplier_id,
-                "seller": vars(account.seller), "prefixes": account.prefixes,
-                "push_url": account.push_url, "ipn_url": account.ipn_url,
-                "forbid_order_number_repetition": account.forbid_order_number_repetition,
-                "decimal_comma_headers": account.decimal_comma_headers}
+        return {
+            "agent_key": account.agent_key,
+            "supplier_id": account.supplier_id,
+            "seller": vars(account.seller),
+            "prefixes": account.prefixes,
+            "push_url": account.push_url,
+            "ipn_url": account.ipn_url,
+            "forbid_order_number_repetition": account.forbid_order_number_repetition,
+            "decimal_comma_headers": account.decimal_comma_headers,
+            "proforma_numbers_with_year": account.proforma_numbers_with_year,
+            "lookup_delay_seconds": account.lookup_delay_seconds,
+            "omit_elements": list(account.omit_elements),
+        }
+
+    @staticmethod
+    def _omit(names, field: str) -> tuple[str, ...]:
+        if not isinstance(names, list):
+            raise ControlError(400, f"{field} must be a list")
+        try:
+            return variants.check_omit(names)
+        except ValueError as exc:
+            raise ControlError(400, f"{field}: {exc}") from None
 
     def _faults(self, method: str, body: dict) -> dict:
         if method == "DELETE":
@@ -124,28 +180,65 @@ class Control:
 
     def _issue(self, body: dict) -> dict:
         account = self._account(body)
-        buyer = Buyer(**{k: v for k, v in body["buyer"].items() if k in BUYER_FIELDS})
-        items = [make_item(i["name"], Decimal(str(i["quantity"])), i.get("unit") or "db",
-                           Decimal(str(i["net_unit_price"])), str(i.get("vat_rate", "27")),
-                           i.get("identifier") or "") for i in body["items"]]
+        buyer = self._buyer(body["buyer"])
+        items = [
+            make_item(
+                i["name"],
+                Decimal(str(i["quantity"])),
+                i.get("unit") or "db",
+                Decimal(str(i["net_unit_price"])),
+                str(i.get("vat_rate", "27")),
+                i.get("identifier") or "",
+            )
+            for i in body["items"]
+        ]
         paid = bool(body.get("paid"))
         # A document issued earlier (history before a shop connected); numbering follows
         # the order of the calls, so a test issues older documents first.
         issue_date = self._optional_date(body, "issue_date") or dt.date.today()
         spec = DocumentSpec(
-            kind=body.get("kind", INVOICE), buyer=buyer, items=items, issue_date=issue_date,
-            fulfillment_date=issue_date, due_date=issue_date + dt.timedelta(days=8),
+            kind=body.get("kind", INVOICE),
+            buyer=buyer,
+            items=items,
+            issue_date=issue_date,
+            fulfillment_date=issue_date,
+            due_date=issue_date + dt.timedelta(days=8),
             payment_method=body.get("payment_method") or ("bankkártya" if paid else "átutalás"),
-            prefix=body.get("prefix"), order_number=body.get("order_number"),
-            external_id=body.get("external_id"), paid=paid,
+            currency=body.get("currency", "HUF"),
+            prefix=body.get("prefix"),
+            order_number=body.get("order_number"),
+            external_id=body.get("external_id"),
+            paid=paid,
             email=body.get("email") or buyer.email or None,
+            e_invoice=bool(body.get("e_invoice")),
+            issued_by=body.get("issued_by"),
+            pdf_mode=body.get("pdf", variants.EMBEDDED),
+            omit=self._omit(body.get("omit", []), "omit"),
         )
         if spec.kind not in ("SZ", "D", "SL"):
             raise ControlError(400, "kind must be SZ, D or SL")
+        if not isinstance(spec.currency, str):
+            raise ControlError(400, "currency must be a string (it may be empty)")
+        if spec.issued_by is not None and spec.issued_by not in ISSUERS:
+            raise ControlError(400, f"issued_by must be one of {ISSUERS} (forras)")
+        if spec.pdf_mode not in variants.PDF_MODES:
+            raise ControlError(400, f"pdf must be one of {variants.PDF_MODES}")
         with self.store.lock:
             doc, changes = self.store.issue(account, spec)
             self.pushes.enqueue(changes)
             return doc.summary()
+
+    @staticmethod
+    def _buyer(fields: dict) -> Buyer:
+        values = {k: v for k, v in fields.items() if k in BUYER_FIELDS}
+        if values.get("private_person") is True:
+            # A private person may come without name and address: NAV refuses them for
+            # PRIVATE_PERSON buyers, and the official push example has an empty vevo/nev.
+            for name in ("name", "zip", "city", "street"):
+                values.setdefault(name, "")
+        elif not values.get("name"):
+            raise ControlError(400, "buyer name may be empty only with private_person: true")
+        return Buyer(**values)
 
     @staticmethod
     def _optional_date(body: dict, name: str) -> dt.date | None:
@@ -164,10 +257,17 @@ class Control:
                 amount = body.get("amount")
                 date = body.get("date")
                 doc, changes = self.store.pay(
-                    account, number, Decimal(str(amount)) if amount is not None else None,
-                    dt.date.fromisoformat(date) if date else None)
+                    account,
+                    number,
+                    Decimal(str(amount)) if amount is not None else None,
+                    dt.date.fromisoformat(date) if date else None,
+                )
             elif action == "storno":
-                doc, changes = self.store.storno(account, number)
+                # The web UI keeps the original's form unless the body names one.
+                e_invoice = body.get("e_invoice")
+                doc, changes = self.store.storno(
+                    account, number, e_invoice=None if e_invoice is None else bool(e_invoice)
+                )
             else:
                 raise ControlError(404, f"no such document action {action!r}")
             self.pushes.enqueue(changes)
@@ -176,20 +276,23 @@ class Control:
     def _seed(self, body: dict) -> dict:
         account = self._account(body)
         with self.store.lock:
-            docs, changes = seed_webshop(self.store, account, int(body.get("count", 5)),
-                                         body.get("prefix") or "WEB")
+            docs, changes = seed_webshop(
+                self.store, account, int(body.get("count", 5)), body.get("prefix") or "WEB"
+            )
             self.pushes.enqueue(changes)
         return {"documents": [d.summary() for d in docs]}
 
     def _state(self, agent_key: str) -> dict:
         account = self._account({"agent_key": agent_key})
         with self.store.lock:
-            documents = [d.summary() for d in sorted(account.documents.values(),
-                                                     key=lambda d: d.id)]
+            documents = [
+                d.summary() for d in sorted(account.documents.values(), key=lambda d: d.id)
+            ]
             removed = [d.summary() for d in account.removed.values()]
         # Requests whose key could not be read (53, unparseable XML) show up for every key.
-        requests = [dict(r) for r in list(self.agent.requests)
-                    if r["agent_key"] in (agent_key, None)]
+        requests = [
+            dict(r) for r in list(self.agent.requests) if r["agent_key"] in (agent_key, None)
+        ]
         by_external_id: dict[str, Counter] = defaultdict(Counter)
         for request in requests:
             if request["external_id"]:

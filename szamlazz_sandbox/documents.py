@@ -15,12 +15,26 @@ SZAMLA_NS = "http://www.szamlazz.hu/szamla"
 
 # `fizmod` is free text; `fizmodunified` is szamla.xsd's closed list.
 _UNIFIED_PAYMENT_METHODS = {
-    "átutalás": "átutalás", "atutalas": "átutalás", "transfer": "átutalás",
-    "készpénz": "készpénz", "keszpenz": "készpénz", "kp": "készpénz", "cash": "készpénz",
-    "bankkártya": "bankkártya", "bankkartya": "bankkártya", "kártya": "bankkártya",
-    "card": "bankkártya", "csekk": "csekk", "utánvét": "utánvét", "utanvet": "utánvét",
-    "paypal": "PayPal", "barion": "barion", "szép kártya": "SZÉP kártya",
-    "kompenzáció": "kompenzáció", "utalvány": "utalvány", "ajándékutalvány": "ajándékutalvány",
+    "átutalás": "átutalás",
+    "atutalas": "átutalás",
+    "transfer": "átutalás",
+    "készpénz": "készpénz",
+    "keszpenz": "készpénz",
+    "kp": "készpénz",
+    "cash": "készpénz",
+    "bankkártya": "bankkártya",
+    "bankkartya": "bankkártya",
+    "kártya": "bankkártya",
+    "card": "bankkártya",
+    "csekk": "csekk",
+    "utánvét": "utánvét",
+    "utanvet": "utánvét",
+    "paypal": "PayPal",
+    "barion": "barion",
+    "szép kártya": "SZÉP kártya",
+    "kompenzáció": "kompenzáció",
+    "utalvány": "utalvány",
+    "ajándékutalvány": "ajándékutalvány",
 }
 
 
@@ -53,10 +67,11 @@ def _address(parent: etree._Element, name: str, country, zip_, city, street) -> 
 
 
 def _e_invoice_code(doc: Document) -> str:
-    # Official example's annotation: 0 not an invoice, 1 paper invoice, 2 (and 3) e-invoice.
+    # Official annotation: 0 not an invoice, 1 paper invoice, 2 and 3 e-invoice; live
+    # answers carry 0 on proformas, 1 on paper and 3 on e-invoices (2 was never seen).
     if doc.kind in (PROFORMA, DELIVERY_NOTE):
         return "0"
-    return "2" if doc.e_invoice else "1"
+    return "3" if doc.e_invoice else "1"
 
 
 def _buyer_location(doc: Document) -> str:
@@ -84,6 +99,8 @@ def build_szamla(account: Account, doc: Document, pdf: bytes | None = None) -> e
     _sub(alap, "id", str(doc.id))
     _sub(alap, "szamlaszam", doc.number)
     _sub(alap, "gazdEsemAzon", str(doc.economic_event_id))
+    # Only on documents not issued by Számlázz.hu (szamla.xsd comment).
+    _opt(alap, "forras", doc.issued_by)
     _sub(alap, "tipus", doc.kind)
     _sub(alap, "eszamla", _e_invoice_code(doc))
     _opt(alap, "hivszamlaszam", doc.referenced_invoice)
@@ -97,7 +114,7 @@ def build_szamla(account: Account, doc: Document, pdf: bytes | None = None) -> e
     _sub(alap, "keszpenz", _bool(unified == "készpénz"))
     _opt(alap, "rendelesszam", doc.order_number)
     _sub(alap, "nyelv", doc.language)
-    _sub(alap, "devizanem", doc.currency)
+    _sub(alap, "devizanem", doc.currency)  # may be empty, as the official example allows
     _opt(alap, "devizabank", doc.exchange_bank)
     _opt(alap, "devizaarf", plain(doc.exchange_rate) if doc.exchange_rate else None)
     _opt(alap, "megjegyzes", doc.note)
@@ -113,7 +130,7 @@ def build_szamla(account: Account, doc: Document, pdf: bytes | None = None) -> e
     buyer = doc.buyer
     vevo = _sub(root, "vevo")
     _sub(vevo, "id", str(account.partner_id(buyer.name)))
-    _sub(vevo, "nev", buyer.name)
+    _sub(vevo, "nev", buyer.name)  # empty for some private persons: <nev></nev>
     _opt(vevo, "azonosito", buyer.identifier)
     _address(vevo, "cim", buyer.country, buyer.zip, buyer.city, buyer.street)
     _opt(vevo, "email", buyer.email)

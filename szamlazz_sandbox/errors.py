@@ -51,6 +51,27 @@ MESSAGES = {
 }
 
 
+def item_net_wrong(name: str) -> str:
+    # The text observed live (P60-H4/H5).
+    return (
+        "A tétel nettó értéke nem megfelelő; nettó érték = nettó egységár x mennyiség. "
+        f"Termék: {name}."
+    )
+
+
+def item_vat_wrong(name: str) -> str:
+    # Never seen live: worded after the observed 259 text.
+    return f"A tétel áfa értéke nem megfelelő; áfa érték = nettó érték x áfakulcs. Termék: {name}."
+
+
+def item_gross_wrong(name: str) -> str:
+    # Never seen live: worded after the observed 259 text.
+    return (
+        "A tétel bruttó értéke nem megfelelő; bruttó érték = nettó érték + áfa érték. "
+        f"Termék: {name}."
+    )
+
+
 class AgentFailure(Exception):
     """A refusal the agent answers with `hibakod` / `szlahu_error_code`."""
 

@@ -47,6 +47,7 @@ def parse(body: bytes, boundary: str) -> list[Part]:
         disposition = headers.get("content-disposition", "")
         _, params = _header_params("x/y; " + disposition.partition(";")[2])
         if "name" in params:
-            parts.append(Part(params["name"], params.get("filename"),
-                              headers.get("content-type"), data))
+            parts.append(
+                Part(params["name"], params.get("filename"), headers.get("content-type"), data)
+            )
     return parts

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from . import documents, pdf
+from . import documents, pdf, variants
 from .money import hungarian
 from .schemas import Schemas, parse
 from .store import PROFORMA, Change
@@ -42,8 +42,14 @@ class Delivery:
     last_error: str | None = None
 
     def describe(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "number": self.number, "url": self.url,
-                "attempts": self.attempts, "error": self.last_error}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "number": self.number,
+            "url": self.url,
+            "attempts": self.attempts,
+            "error": self.last_error,
+        }
 
 
 class PushQueue:
@@ -71,11 +77,21 @@ class PushQueue:
             account, doc = change.account, change.document
             if account.push_url:
                 element = documents.build_szamla(account, doc, pdf.render(doc, account.seller.name))
+                # Checked complete; the departures chosen for the account/document come after.
                 self.schemas.self_check(element, "szamla", f"push {doc.number}")
-                headers = {"Content-Type": "application/xml; charset=UTF-8",
-                           "X-Szamlazzhu-Key": account.push_key or ""}
-                self._add("push", account.agent_key, doc.number, account.push_url,
-                          documents.serialize(element), headers)
+                variants.depart(element, (*account.omit_elements, *doc.omit), doc.pdf_mode)
+                headers = {
+                    "Content-Type": "application/xml; charset=UTF-8",
+                    "X-Szamlazzhu-Key": account.push_key or "",
+                }
+                self._add(
+                    "push",
+                    account.agent_key,
+                    doc.number,
+                    account.push_url,
+                    documents.serialize(element),
+                    headers,
+                )
             if account.ipn_url and change.payment_changed:
                 fields = {
                     "szlahu_szamlaszam": doc.number,
@@ -83,8 +99,9 @@ class PushQueue:
                     "szlahu_bruttovegosszeg": hungarian(doc.gross),
                     "szlahu_kifizetettbrutto": hungarian(doc.paid),
                     "szlahu_fizetesmod": doc.payment_method,
-                    "szlahu_kifizdat": max((p.date for p in doc.payments), default=doc.issue_date)
-                    .isoformat(),
+                    "szlahu_kifizdat": max(
+                        (p.date for p in doc.payments), default=doc.issue_date
+                    ).isoformat(),
                 }
                 if doc.referenced_proforma and doc.kind != PROFORMA:
                     fields["szlahu_dijbekero_szama"] = doc.referenced_proforma
@@ -95,8 +112,9 @@ class PushQueue:
 
     def _add(self, kind, agent_key, number, url, body, headers) -> None:
         with self._lock:
-            self.pending.append(Delivery(next(self._ids), kind, agent_key, number, url, body,
-                                         headers))
+            self.pending.append(
+                Delivery(next(self._ids), kind, agent_key, number, url, body, headers)
+            )
 
     # -- delivering --------------------------------------------------------------------
 
@@ -122,8 +140,9 @@ class PushQueue:
     def _attempt(self, delivery: Delivery) -> bool:
         delivery.attempts += 1
         # Only http(s) URLs get here: the control API refuses any other push/IPN scheme.
-        request = urllib.request.Request(delivery.url, data=delivery.body, method="POST",  # noqa: S310
-                                         headers=delivery.headers)
+        request = urllib.request.Request(  # noqa: S310
+            delivery.url, data=delivery.body, method="POST", headers=delivery.headers
+        )
         status, error = None, None
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310
@@ -136,9 +155,17 @@ class PushQueue:
             error = self._acknowledgement_problem(body)
         delivery.last_error = error
         delivery.next_attempt = time.monotonic() + min(0.2 * 2 ** (delivery.attempts - 1), 2.0)
-        record = {"id": delivery.id, "kind": delivery.kind, "agent_key": delivery.agent_key,
-                  "number": delivery.number, "url": delivery.url, "attempt": delivery.attempts,
-                  "status": status, "ok": error is None, "error": error}
+        record = {
+            "id": delivery.id,
+            "kind": delivery.kind,
+            "agent_key": delivery.agent_key,
+            "number": delivery.number,
+            "url": delivery.url,
+            "attempt": delivery.attempts,
+            "status": status,
+            "ok": error is None,
+            "error": error,
+        }
         with self._lock:
             self.log.append(record)
         return error is None

@@ -32,8 +32,7 @@ SCHEMA_FILES = {
 
 def safe_parser() -> etree.XMLParser:
     """XXE-safe: no entity expansion, no DTD loading, no network, no huge trees."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False)
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def parse(data: bytes) -> etree._Element:
@@ -59,7 +58,8 @@ class Schemas:
                 candidates = [self.xsd_dir / relative, self.xsd_dir / "docs-inline" / relative]
                 self._cache[root_name] = [
                     etree.XMLSchema(etree.parse(str(path), parser=safe_parser()))
-                    for path in candidates if path.is_file()
+                    for path in candidates
+                    if path.is_file()
                 ]
             return self._cache[root_name]
 
@@ -74,8 +74,7 @@ class Schemas:
         for schema in schemas:
             if schema.validate(element):
                 return []
-            first_errors = first_errors or [
-                f"line {e.line}: {e.message}" for e in schema.error_log]
+            first_errors = first_errors or [f"line {e.line}: {e.message}" for e in schema.error_log]
         return first_errors
 
     def self_check(self, element: etree._Element, root_name: str, label: str) -> None:

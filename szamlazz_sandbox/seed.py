@@ -33,8 +33,9 @@ def _email(name: str) -> str:
     return ascii_name.replace(" ", ".").replace(",", "").replace("..", ".") + "@example.hu"
 
 
-def seed_webshop(store: Store, account: Account, count: int,
-                 prefix: str = "WEB") -> tuple[list[Document], list[Change]]:
+def seed_webshop(
+    store: Store, account: Account, count: int, prefix: str = "WEB"
+) -> tuple[list[Document], list[Change]]:
     # Deterministic demo data, not security: the same state seeds the same invoices.
     rng = random.Random(len(account.documents) * 7919 + count)  # noqa: S311
     issued, changes = [], []
@@ -43,21 +44,40 @@ def seed_webshop(store: Store, account: Account, count: int,
             sequence = len(account.documents) + len(account.removed) + 1
             if rng.random() < 0.35:
                 name, tax_number, zip_, city, street = rng.choice(COMPANY_BUYERS)
-                buyer = Buyer(name, zip_, city, street, "Magyarország", _email(name),
-                              tax_number=tax_number, private_person=False)
+                buyer = Buyer(
+                    name,
+                    zip_,
+                    city,
+                    street,
+                    "Magyarország",
+                    _email(name),
+                    tax_number=tax_number,
+                    private_person=False,
+                )
             else:
                 name, zip_, city, street = rng.choice(PRIVATE_BUYERS)
-                buyer = Buyer(name, zip_, city, street, "Magyarország", _email(name),
-                              private_person=True)
-            items = [make_item(label, Decimal(rng.randint(1, 3)), "db", price, "27", sku)
-                     for sku, label, price in rng.sample(PRODUCTS, rng.randint(1, 3))]
+                buyer = Buyer(
+                    name, zip_, city, street, "Magyarország", _email(name), private_person=True
+                )
+            items = [
+                make_item(label, Decimal(rng.randint(1, 3)), "db", price, "27", sku)
+                for sku, label, price in rng.sample(PRODUCTS, rng.randint(1, 3))
+            ]
             method, paid = rng.choice(PAYMENT_METHODS)
             today = dt.date.today()
             spec = DocumentSpec(
-                kind=INVOICE, buyer=buyer, items=items, issue_date=today,
-                fulfillment_date=today, due_date=today + dt.timedelta(days=8),
-                payment_method=method, prefix=prefix, order_number=f"WS-{10000 + sequence}",
-                e_invoice=True, paid=paid, email=buyer.email,
+                kind=INVOICE,
+                buyer=buyer,
+                items=items,
+                issue_date=today,
+                fulfillment_date=today,
+                due_date=today + dt.timedelta(days=8),
+                payment_method=method,
+                prefix=prefix,
+                order_number=f"WS-{10000 + sequence}",
+                e_invoice=True,
+                paid=paid,
+                email=buyer.email,
             )
             doc, doc_changes = store.issue(account, spec)
             issued.append(doc)

@@ -37,8 +37,9 @@ def build_app(xsd_dir: str | None, push_mode: str) -> App:
     store, schemas, faults = Store(), Schemas(xsd_dir), Faults()
     pushes = PushQueue(schemas, push_mode)
     agent = Agent(store, schemas, pushes, faults)
-    return App(store, schemas, pushes, faults, agent,
-               Control(store, agent, pushes, faults, schemas))
+    return App(
+        store, schemas, pushes, faults, agent, Control(store, agent, pushes, faults, schemas)
+    )
 
 
 class SandboxServer(ThreadingHTTPServer):
@@ -65,8 +66,9 @@ class Handler(BaseHTTPRequestHandler):
             raise ValueError("request body too large")
         return self.rfile.read(length) if length else b""
 
-    def _send(self, status: int, body: bytes, content_type: str,
-              headers: list[tuple[str, str]] = ()) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: list[tuple[str, str]] = ()
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -91,6 +93,10 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, method: str) -> None:
         try:
             self._dispatch(method)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client stopped waiting (its read timeout); the work is done all the same,
+            # as on the real service. Nobody is left to answer.
+            self.close_connection = True
         except Exception:  # a sandbox bug: say so loudly instead of hanging up
             traceback.print_exc(file=sys.stderr)
             self._json(500, {"error": "sandbox internal error, see its stderr"})
@@ -111,7 +117,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._json(400, {"error": f"invalid JSON: {exc}"})
                 return
             status, answer = self.server.app.control.handle(
-                method, url.path, urllib.parse.parse_qs(url.query), payload)
+                method, url.path, urllib.parse.parse_qs(url.query), payload
+            )
             self._json(status, answer)
         else:
             self._json(404, {"error": f"nothing at {method} {url.path}"})
@@ -129,7 +136,8 @@ class Handler(BaseHTTPRequestHandler):
     def _agent(self, body: bytes) -> None:
         session, is_new = self._session()
         reply: AgentReply = self.server.app.agent.handle(
-            self.headers.get("Content-Type", ""), body, session)
+            self.headers.get("Content-Type", ""), body, session
+        )
         if is_new:
             reply.headers.append(("Set-Cookie", f"JSESSIONID={session}; Path=/szamla; HttpOnly"))
         if reply.drop:

@@ -4,6 +4,7 @@ tests/conftest.py; its control API is described in docs/design.md)."""
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,7 +28,10 @@ from szamlazz_agent import (
     TemporarilyUnavailableError,
     build_push_acknowledgement,
     parse_szamla_document,
+    split_document_number,
 )
+from szamlazz_agent.builders import build_invoice_xml
+from szamlazz_agent.parsers import parse_invoice_answer
 
 CREATE = "action-xmlagentxmlfile"
 QUERY = "action-szamla_agent_xml"
@@ -86,7 +90,7 @@ def client(sandbox):
 def test_create_invoice_and_query_it_every_way(client):
     request = invoice_request(order_number="SO-1", external_id="ext-inv-1", e_invoice=True)
     result = client.create_invoice(request)
-    assert result.number.startswith("DEMO-")
+    assert result.number.startswith("E-DEMO-")  # an e-invoice: its own series
     assert (result.net, result.gross) == (request.net, request.gross)
     assert result.outstanding == request.gross
     assert result.pdf.startswith(b"%PDF")
@@ -267,34 +271,65 @@ def test_a_timed_out_query_is_retried(sandbox):
     assert [r["fault"] for r in sent(sandbox, "action-szamla_agent_taxpayer")] == [None, "latency"]
 
 
-def test_lost_reply_to_a_create_is_looked_up_not_resent(sandbox, client):
-    fault(sandbox, "drop_reply")
-    result = client.create_invoice(invoice_request(external_id="ext-drop-1", with_pdf=True))
-    assert result.number.startswith("DEMO-")
-    assert result.pdf.startswith(b"%PDF")  # from the lookup, which asked for the PDF
-
-    creates = sent(sandbox, CREATE)
-    assert len(creates) == 1 and creates[0]["fault"] == "drop_reply"
-    lookups = sent(sandbox, QUERY)
-    assert [r["external_id"] for r in lookups] == ["ext-drop-1"]
-    documents = [d for d in sandbox.state()["documents"] if d["external_id"] == "ext-drop-1"]
-    assert [d["number"] for d in documents] == [result.number]
+def wait_for_documents(sandbox, count: int, seconds: float = 10.0) -> list[dict]:
+    """The sandbox's documents once there are ``count`` of them (a slow create finishes
+    after the client gave up), or whatever there is after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        documents = sandbox.state()["documents"]
+        if len(documents) >= count or time.monotonic() > deadline:
+            return documents
+        time.sleep(0.1)
 
 
-def test_unreadable_reply_to_a_create_is_looked_up_not_resent(sandbox, client):
-    fault(sandbox, "malformed")
-    result = client.create_invoice(invoice_request(external_id="ext-malformed-1"))
+@pytest.mark.parametrize("kind", ["drop_reply", "malformed"])
+def test_lost_or_unreadable_reply_to_a_create_is_an_unknown_outcome(sandbox, client, kind):
+    """The create happened, but nothing tells the client: it says so and sends nothing
+    again (Számlázz.hu would issue a second document for the same external id)."""
+    fault(sandbox, kind)
+    with pytest.raises(OutcomeUnknownError):
+        client.create_invoice(invoice_request(external_id="ext-lost-1"))
     assert len(sent(sandbox, CREATE)) == 1
-    assert client.query_invoice(external_id="ext-malformed-1").number == result.number
+    assert sent(sandbox, QUERY) == [], "no lookup either: that is the caller's decision"
+    assert [d["external_id"] for d in sandbox.state()["documents"]] == ["ext-lost-1"]
 
 
-def test_create_is_resent_only_when_the_lookup_finds_nothing(sandbox, client):
-    # The 503 comes before the sandbox does any work: nothing was issued.
+def test_create_slower_than_the_read_timeout_is_sent_once(sandbox):
+    """A create that takes longer than the client waits is still carried out, later."""
+    client = client_for(sandbox, read_timeout=0.5)
+    fault(sandbox, "latency", seconds=1.5)
+    with pytest.raises(OutcomeUnknownError, match=r"no answer within 0\.5 s"):
+        client.create_invoice(invoice_request(external_id="ext-slow-1"))
+    documents = wait_for_documents(sandbox, 1)
+    assert [d["external_id"] for d in documents] == ["ext-slow-1"], "issued after the timeout"
+    assert len(sent(sandbox, CREATE)) == 1
+
+
+def test_http_5xx_to_a_write_is_an_unknown_outcome(sandbox, client):
+    """A proxy's 503 may come while Számlázz.hu goes on working: not resent."""
     fault(sandbox, "http_error", times=1, status=503)
-    result = client.create_invoice(invoice_request(external_id="ext-503-1"))
-    assert [r["fault"] for r in sent(sandbox, CREATE)] == ["http_error", None]
-    assert [r["external_id"] for r in sent(sandbox, QUERY)] == ["ext-503-1"]
-    assert client.query_invoice(external_id="ext-503-1").number == result.number
+    with pytest.raises(OutcomeUnknownError, match="HTTP 503"):
+        client.create_invoice(invoice_request(external_id="ext-503-1"))
+    assert [r["fault"] for r in sent(sandbox, CREATE)] == ["http_error"]
+
+
+def test_maintenance_answer_to_a_write_is_retried(sandbox, client):
+    """Számlázz.hu says it did nothing (szlahu_down): sending again is safe."""
+    fault(sandbox, "maintenance", times=2)
+    result = client.create_invoice(invoice_request(external_id="ext-maint-1"))
+    assert [r["fault"] for r in sent(sandbox, CREATE)] == ["maintenance", "maintenance", None]
+    assert [d["number"] for d in sandbox.state()["documents"]] == [result.number]
+
+
+def test_a_write_to_a_closed_port_is_retried_and_reported_unavailable(sandbox):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    client = AgentClient(
+        sandbox.agent_key, base_url=f"http://127.0.0.1:{closed_port}/szamla/", backoff_seconds=0
+    )
+    with pytest.raises(TemporarilyUnavailableError):
+        client.create_invoice(invoice_request())
 
 
 def test_lost_reply_without_external_id_is_an_unknown_outcome(sandbox, client):
@@ -319,8 +354,10 @@ def test_storno_and_credit_entry_are_never_resent(sandbox, client):
     assert len(sent(sandbox, "action-szamla_agent_st")) == 1
 
 
-@pytest.mark.parametrize("kind", ["maintenance", "drop_reply", "http_error"])
-def test_no_request_goes_out_more_than_five_times(sandbox, kind):
+@pytest.mark.parametrize(
+    ("kind", "creates"), [("maintenance", 5), ("drop_reply", 1), ("http_error", 1)]
+)
+def test_no_request_goes_out_more_than_five_times(sandbox, kind, creates):
     fault(sandbox, kind, times=50)
     client = client_for(sandbox)
     with pytest.raises((TemporarilyUnavailableError, OutcomeUnknownError)):
@@ -328,7 +365,7 @@ def test_no_request_goes_out_more_than_five_times(sandbox, kind):
     with pytest.raises((TemporarilyUnavailableError, OutcomeUnknownError)):
         client.get_pdf(number="DEMO-2026-1")
     counts = sandbox.state()["request_counts"]["by_action"]
-    assert counts[CREATE] <= 5 and counts[QUERY] <= 5 and counts[PDF_QUERY] == 5
+    assert (counts[CREATE], counts.get(QUERY, 0), counts[PDF_QUERY]) == (creates, 0, 5)
 
 
 def test_jsessionid_is_reused(sandbox, client):
@@ -396,3 +433,104 @@ def test_decimal_comma_headers(sandbox, client):
     payment = PaymentRequest(TODAY, "átutalás", Decimal("0.50"))
     paid = client.register_payment(CreditEntryRequest(result.number, [payment]))
     assert paid.outstanding == request.gross - Decimal("0.50")
+
+
+def test_e_invoice_and_proforma_numbers_are_read_with_their_issuing_prefix(sandbox, client):
+    year = TODAY.year
+    e_invoice = client.create_invoice(invoice_request(prefix="WEB", e_invoice=True))
+    proforma = client.create_invoice(invoice_request(prefix="WEB", proforma=True))
+    paper = client.create_invoice(invoice_request(prefix="WEB"))
+    assert (e_invoice.number, proforma.number, paper.number) == (
+        f"E-WEB-{year}-1",
+        "D-WEB-1",
+        f"WEB-{year}-1",
+    )
+    for result in (e_invoice, proforma, paper):
+        doc = client.query_invoice(number=result.number)
+        assert doc.prefix == "WEB"
+        parts = split_document_number(result.number)
+        assert str(parts) == result.number
+    assert split_document_number(e_invoice.number).e_invoice is True
+    assert split_document_number(proforma.number).year is None
+    assert client.query_invoice(number=e_invoice.number).e_invoice is True
+    assert client.query_invoice(number=paper.number).e_invoice is False
+
+    sandbox.control(
+        "POST",
+        "accounts",
+        json={"agent_key": sandbox.agent_key, "proforma_numbers_with_year": True},
+    )
+    with_year = client.create_invoice(invoice_request(prefix="WEB", proforma=True))
+    parts = split_document_number(with_year.number)
+    assert (with_year.number, parts.prefix, parts.year) == (f"D-WEB-{year}-1", "WEB", year)
+    assert client.query_invoice(number=with_year.number).prefix == "WEB"
+
+
+def test_a_storno_number_follows_the_storno_request_form(client):
+    e_invoice = client.create_invoice(invoice_request(e_invoice=True))
+    storno = client.reverse_invoice(StornoRequest(e_invoice.number, e_invoice=False))
+    parts = split_document_number(storno.number)
+    assert (parts.e_invoice, parts.prefix) == (False, "DEMO")
+    assert client.query_invoice(number=storno.number).e_invoice is False
+
+
+def test_a_repeated_external_id_gives_two_documents_and_the_newest_answers(client):
+    first = client.create_invoice(invoice_request(external_id="ext-twice", order_number="SO-T1"))
+    second = client.create_invoice(invoice_request(external_id="ext-twice", order_number="SO-T2"))
+    assert first.number != second.number
+    found = client.query_invoice(external_id="ext-twice")
+    assert (found.number, found.order_number) == (second.number, "SO-T2")
+    assert client.get_pdf(external_id="ext-twice").startswith(b"%PDF")
+
+
+def test_taxpayer_answers_in_every_layout_read_the_same(client):
+    """The sandbox rotates NAV 3.0 and 2.0 namespaces and prefixes per request."""
+    answers = [client.query_taxpayer("12345678") for _ in range(6)]
+    assert answers[0].valid is True and answers[0].tax_number == "12345678-2-42"
+    assert all(answer == answers[0] for answer in answers)
+    unknown = [client.query_taxpayer("99999999") for _ in range(3)]
+    assert {(u.valid, u.name) for u in unknown} == {(False, None)}
+
+
+def v1_create(sandbox, request: InvoiceRequest):
+    """What the client would send, but asking for the v1 (plain text) answer."""
+    xml = build_invoice_xml(request, sandbox.agent_key)
+    v1 = xml.replace(b"<valaszVerzio>2</valaszVerzio>", b"<valaszVerzio>1</valaszVerzio>")
+    assert v1 != xml
+    answer = sandbox.http.post(
+        sandbox.agent_url, files={CREATE: ("request.xml", v1, "text/xml")}, timeout=30
+    )
+    assert answer.text.startswith("[ERR] ") and "java.lang.Thread.run(" in answer.text
+    return answer
+
+
+def test_a_v1_error_text_with_a_stack_trace_is_read_as_the_typed_error(sandbox, client):
+    answer = v1_create(sandbox, invoice_request(prefix="NOPE"))
+    with pytest.raises(InvalidRequestError) as caught:
+        parse_invoice_answer(answer.status_code, answer.headers, answer.content)
+    assert caught.value.code == 202 and "NOPE" in caught.value.message
+
+    client.create_invoice(invoice_request(order_number="SO-V1"))
+    other_buyer = BuyerRequest("Más Kft.", "1111", "Budapest", "Út 1.")
+    answer = v1_create(sandbox, invoice_request(order_number="SO-V1", buyer=other_buyer))
+    with pytest.raises(DuplicateOrderNumberError) as caught:
+        parse_invoice_answer(answer.status_code, answer.headers, answer.content)
+    assert caught.value.code == 152 and "t.getMessage()" not in caught.value.message
+
+
+def test_query_answers_without_the_elements_real_ones_omit_still_parse(sandbox, client):
+    omitted = [
+        "alap/gazdEsemAzon",
+        "alap/keszpenz",
+        "alap/katafokonyv",
+        "vevo/lokacio",
+        "vevo/privatePersonIndicator",
+        "tetel/sztetordering",
+    ]
+    sandbox.control(
+        "POST", "accounts", json={"agent_key": sandbox.agent_key, "omit_elements": omitted}
+    )
+    request = invoice_request()
+    result = client.create_invoice(request)
+    doc = client.query_invoice(number=result.number)
+    assert (doc.number, doc.gross, len(doc.items)) == (result.number, request.gross, 2)

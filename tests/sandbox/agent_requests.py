@@ -43,22 +43,43 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def item_values(quantity: str, price: str, rate: str) -> tuple[Decimal, Decimal, Decimal]:
-    net = Decimal(quantity) * Decimal(price)
+def item_values(
+    quantity: str, price: str, rate: str, net_offset: Decimal = Decimal(0)
+) -> tuple[Decimal, Decimal, Decimal]:
+    net = Decimal(quantity) * Decimal(price) + net_offset
     vat = (net * Decimal(rate) / 100) if rate.isdigit() else Decimal(0)
     return net, vat, net + vat
 
 
-def invoice(key: str = "sandbox-demo-key", *, items=DEFAULT_ITEMS, proforma: bool = False,
-            delivery_note: bool = False, order_number: str | None = None,
-            external_id: str | None = None, proforma_number: str | None = None,
-            prefix: str | None = None, paid: bool = False, version: int = 2,
-            download: bool = True, currency: str = "HUF", language: str = "hu",
-            exchange_bank: str | None = None, exchange_rate: str | None = None,
-            bank: str | None = None, bank_account: str | None = None,
-            e_invoice: bool = False, buyer_name: str = "Kovács Anna",
-            buyer_tax_number: str | None = None, issue_date: dt.date | None = None,
-            wrong_gross: bool = False) -> bytes:
+def invoice(
+    key: str = "sandbox-demo-key",
+    *,
+    items=DEFAULT_ITEMS,
+    proforma: bool = False,
+    delivery_note: bool = False,
+    order_number: str | None = None,
+    external_id: str | None = None,
+    proforma_number: str | None = None,
+    prefix: str | None = None,
+    paid: bool = False,
+    version: int = 2,
+    download: bool = True,
+    currency: str = "HUF",
+    language: str = "hu",
+    exchange_bank: str | None = None,
+    exchange_rate: str | None = None,
+    bank: str | None = None,
+    bank_account: str | None = None,
+    e_invoice: bool = False,
+    buyer_name: str = "Kovács Anna",
+    buyer_tax_number: str | None = None,
+    issue_date: dt.date | None = None,
+    net_offset: str = "0",
+    vat_offset: str = "0",
+    gross_offset: str = "0",
+) -> bytes:
+    """An `xmlszamla`; the offsets put each item's net (VAT and gross follow the sent net),
+    VAT or gross that far from the correct value."""
     b = Builder("xmlszamla")
     settings = b.sub(b.root, "beallitasok")
     b.sub(settings, "szamlaagentkulcs", key)
@@ -98,7 +119,9 @@ def invoice(key: str = "sandbox-demo-key", *, items=DEFAULT_ITEMS, proforma: boo
     b.opt(buyer, "adoszam", buyer_tax_number)
     lines = b.sub(b.root, "tetelek")
     for name, sku, quantity, price, rate in items:
-        net, vat, gross = item_values(quantity, price, rate)
+        net, vat, gross = item_values(quantity, price, rate, Decimal(net_offset))
+        vat += Decimal(vat_offset)
+        gross += Decimal(vat_offset) + Decimal(gross_offset)
         line = b.sub(lines, "tetel")
         b.sub(line, "megnevezes", name)
         b.sub(line, "azonosito", sku)
@@ -108,16 +131,23 @@ def invoice(key: str = "sandbox-demo-key", *, items=DEFAULT_ITEMS, proforma: boo
         b.sub(line, "afakulcs", rate)
         b.sub(line, "nettoErtek", net)
         b.sub(line, "afaErtek", vat)
-        b.sub(line, "bruttoErtek", gross + (100 if wrong_gross else 0))
+        b.sub(line, "bruttoErtek", gross)
     return b.bytes()
 
 
-def storno(number: str, key: str = "sandbox-demo-key", *, external_id: str | None = None,
-           issue_date: dt.date | None = None, version: int = 2) -> bytes:
+def storno(
+    number: str,
+    key: str = "sandbox-demo-key",
+    *,
+    external_id: str | None = None,
+    issue_date: dt.date | None = None,
+    version: int = 2,
+    e_invoice: bool = False,
+) -> bytes:
     b = Builder("xmlszamlast")
     settings = b.sub(b.root, "beallitasok")
     b.sub(settings, "szamlaagentkulcs", key)
-    b.sub(settings, "eszamla", "false")
+    b.sub(settings, "eszamla", _bool(e_invoice))
     b.sub(settings, "szamlaLetoltes", "false")
     b.sub(settings, "valaszVerzio", version)
     b.opt(settings, "szamlaKulsoAzon", external_id)
@@ -127,8 +157,14 @@ def storno(number: str, key: str = "sandbox-demo-key", *, external_id: str | Non
     return b.bytes()
 
 
-def credit(number: str, amounts: list[str], *, additive: bool, key: str = "sandbox-demo-key",
-           version: int = 2) -> bytes:
+def credit(
+    number: str,
+    amounts: list[str],
+    *,
+    additive: bool,
+    key: str = "sandbox-demo-key",
+    version: int = 2,
+) -> bytes:
     b = Builder("xmlszamlakifiz")
     settings = b.sub(b.root, "beallitasok")
     b.sub(settings, "szamlaagentkulcs", key)
@@ -143,9 +179,14 @@ def credit(number: str, amounts: list[str], *, additive: bool, key: str = "sandb
     return b.bytes()
 
 
-def query_xml(number: str | None = None, *, order_number: str | None = None,
-              external_id: str | None = None, pdf: bool = False,
-              key: str = "sandbox-demo-key") -> bytes:
+def query_xml(
+    number: str | None = None,
+    *,
+    order_number: str | None = None,
+    external_id: str | None = None,
+    pdf: bool = False,
+    key: str = "sandbox-demo-key",
+) -> bytes:
     b = Builder("xmlszamlaxml")
     b.sub(b.root, "szamlaagentkulcs", key)
     b.opt(b.root, "szamlaszam", number)
@@ -156,18 +197,26 @@ def query_xml(number: str | None = None, *, order_number: str | None = None,
     return b.bytes()
 
 
-def query_pdf(number: str | None = None, *, external_id: str | None = None, version: int = 1,
-              key: str = "sandbox-demo-key") -> bytes:
+def query_pdf(
+    number: str | None = None,
+    *,
+    order_number: str | None = None,
+    external_id: str | None = None,
+    version: int = 1,
+    key: str = "sandbox-demo-key",
+) -> bytes:
     b = Builder("xmlszamlapdf")
     b.sub(b.root, "szamlaagentkulcs", key)
     b.opt(b.root, "szamlaszam", number)
+    b.opt(b.root, "rendelesSzam", order_number)
     b.sub(b.root, "valaszVerzio", version)
     b.opt(b.root, "szamlaKulsoAzon", external_id)
     return b.bytes()
 
 
-def delete_proforma(number: str | None = None, *, order_number: str | None = None,
-                    key: str = "sandbox-demo-key") -> bytes:
+def delete_proforma(
+    number: str | None = None, *, order_number: str | None = None, key: str = "sandbox-demo-key"
+) -> bytes:
     b = Builder("xmlszamladbkdel")
     settings = b.sub(b.root, "beallitasok")
     b.sub(settings, "szamlaagentkulcs", key)
@@ -187,5 +236,9 @@ def taxpayer(tax_id: str, key: str = "sandbox-demo-key") -> bytes:
 
 def send(sandbox, action: str, xml: bytes, **kwargs) -> requests.Response:
     """POST one XML as the multipart file field `action`, as the real clients do."""
-    return sandbox.http.post(sandbox.agent_url, files={action: ("request.xml", xml, "text/xml")},
-                             timeout=kwargs.pop("timeout", 30), **kwargs)
+    return sandbox.http.post(
+        sandbox.agent_url,
+        files={action: ("request.xml", xml, "text/xml")},
+        timeout=kwargs.pop("timeout", 30),
+        **kwargs,
+    )

@@ -92,3 +92,16 @@ def test_faults_can_be_listed_and_cleared(sandbox):
     assert "szlahu_error_code" not in req.send(sandbox, req.CREATE, req.invoice()).headers
     bad = sandbox.http.post(sandbox.url + "/_sandbox/faults", json={"kind": "gremlins"})
     assert bad.status_code == 400
+
+
+def test_latency_outlives_the_client_and_the_work_is_done_later(sandbox):
+    """The sleep comes before the work (A4d-2: a create stalled >= 57 s unanswered): a client
+    that gave up cannot know whether the document exists, and it does, a little later."""
+    inject(sandbox, "latency", seconds=1.0)
+    with pytest.raises(requests.ReadTimeout):
+        req.send(sandbox, req.CREATE, req.invoice(external_id="slow-1"), timeout=0.3)
+    assert documents(sandbox) == []  # not yet: the request is still asleep
+    deadline = time.monotonic() + 5
+    while not documents(sandbox) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [d["external_id"] for d in documents(sandbox)] == ["slow-1"]
