@@ -88,6 +88,19 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.assertEqual(self.available(), 8)
         self.assertEqual(len(self.find(number)), 1)
 
+    def test_document_issued_elsewhere_moves_no_stock_but_is_owed(self):
+        """A shop invoicing from its own software (reported to NAV) whose Számlázz.hu
+        imports from NAV: the same goods must not leave the shelf a second time."""
+        self.register_push_target()
+        number = self.issue_invoice(quantity=3, issued_by=34)
+        self.deliver()
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        invoice = self.find(number)
+        self.assertEqual((invoice.state, invoice.issued_by), ("done", "nav"))
+        self.assertEqual(invoice.line_ids.stock_status, "issued_elsewhere")
+        self.assertEqual(self.available(), 10)
+        self.assertEqual(invoice.payment_state, "not_paid", "its payment state still works")
+
     def test_replayed_push_is_acknowledged_and_not_duplicated(self):
         self.register_push_target()
         number = self.issue_invoice()
@@ -325,3 +338,92 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         cron.method_direct_trigger()
         self.assertFalse(self.account.import_last_error, "the next run clears the problem")
         self.assertEqual(self.available(), 8)
+
+
+@tagged("post_install", "-at_install", "innonest_szamlazz")
+class SzamlazzNumberingCase(StockMixin, SzamlazzHttpCase):
+    """Numbers as Számlázz.hu writes them: e-invoices E-PREFIX-YYYY-N in their own series,
+    proformas D-PREFIX-N without a year; both are issued under PREFIX."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.webshop = cls.env["stock.warehouse"].create(
+            {"name": "Webshop raktár", "code": "WEBR", "company_id": cls.company.id}
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.webshop.lot_stock_id, 10)
+
+    def setUp(self):
+        super().setUp()
+        self.prefix = self.env["szamlazz.prefix"].create(
+            {
+                "account_id": self.account.id,
+                "name": "WEB",
+                "is_webshop": True,
+                "warehouse_id": self.webshop.id,
+            }
+        )
+
+    def in_webshop(self):
+        return self.env["stock.quant"]._get_available_quantity(
+            self.product, self.webshop.lot_stock_id
+        )
+
+    def test_pushed_e_invoice_lands_in_the_webshop_warehouse(self):
+        self.register_push_target()
+        number = self.issue_invoice(quantity=3, e_invoice=True)
+        self.assertRegex(number, r"^E-WEB-\d{4}-1$")
+        self.deliver()
+        self.env["szamlazz.invoice"]._cron_import_documents()
+
+        invoice = self.env["szamlazz.invoice"].search([("number", "=", number)])
+        self.assertEqual(invoice.state, "done", invoice.state_reason)
+        self.assertEqual((invoice.number_prefix, invoice.number_e_invoice), ("WEB", True))
+        self.assertEqual(invoice.picking_ids.picking_type_id.warehouse_id, self.webshop)
+        self.assertEqual((self.in_webshop(), self.available()), (7, 10))
+        learned = (
+            self.env["szamlazz.prefix"]
+            .with_context(active_test=False)
+            .search([("account_id", "=", self.account.id)])
+        )
+        self.assertEqual(learned.mapped("name"), ["WEB"], "no E-WEB prefix learned")
+
+    def test_proforma_is_a_proforma_of_its_prefix(self):
+        self.register_push_target()
+        number = self.issue_invoice(kind="D", order_number="W-D-1")
+        self.assertRegex(number, r"^D-WEB-1$")
+        self.deliver()
+        self.env["szamlazz.invoice"]._cron_import_documents()
+
+        proforma = self.env["szamlazz.invoice"].search([("number", "=", number)])
+        self.assertEqual((proforma.kind, proforma.number_prefix), ("D", "WEB"))
+        self.assertEqual((proforma.number_year, proforma.number_sequence), (0, 1))
+        wizard = self.env["szamlazz.proforma.wizard"].create(
+            {"partner_id": proforma.partner_id.id, "prefix_id": self.prefix.id}
+        )
+        self.assertEqual(wizard.prefix_id.name, "WEB", "the wizard offers the issuing prefix")
+
+        # Paid at Számlázz.hu: its invoice (an e-invoice here too) moves the webshop's stock.
+        paid = self.sandbox.control(
+            "POST", "documents/%s/pay" % number, {"agent_key": SANDBOX_AGENT_KEY}
+        )
+        self.deliver()
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        invoice = self.env["szamlazz.invoice"].search([("number", "=", paid["number"])])
+        self.assertEqual(invoice.proforma_id, proforma)
+        self.assertEqual(invoice.number_prefix, "WEB")
+        self.assertEqual(self.in_webshop(), 8)
+
+    def test_pull_imports_a_webshop_that_issues_e_invoices(self):
+        paper = self.issue_invoice(quantity=1)
+        e_invoices = [self.issue_invoice(quantity=1, e_invoice=True) for _index in range(2)]
+        self.assertEqual(self.account.document_intake, "pull")
+
+        result = self.account.import_documents()
+
+        self.assertEqual(result["pulled"], 3)
+        invoices = self.env["szamlazz.invoice"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(sorted(invoices.mapped("number")), sorted([paper, *e_invoices]))
+        self.assertEqual(set(invoices.mapped("state")), {"done"})
+        self.assertEqual(self.in_webshop(), 7)
+        self.assertEqual(self.account._pull_new_documents(), (0, False), "nothing new")

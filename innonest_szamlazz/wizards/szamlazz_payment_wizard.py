@@ -27,6 +27,7 @@ class SzamlazzPaymentWizard(models.TransientModel):
     payment_method = fields.Selection(PAYMENT_METHODS, required=True, default=PAYMENT_METHODS[0][0])
     note = fields.Char(help="Shown with the payment on the invoice at Számlázz.hu.")
     registered = fields.Boolean(readonly=True)
+    write_id = fields.Many2one("szamlazz.agent.write", string="Request", readonly=True)
 
     @api.depends("invoice_id")
     def _compute_amount(self):
@@ -49,7 +50,13 @@ class SzamlazzPaymentWizard(models.TransientModel):
         if invoice.cancelled or invoice.kind in ("D", "SS", "SL"):
             raise UserError(_("Payments can only be recorded on a valid invoice."))
         Write = self.env["szamlazz.agent.write"]
-        in_progress = Write._latest_for(invoice, "credit_entry", PENDING_STATES)
+        # This wizard's own write first: when Odoo retries the click after a conflict (a
+        # push of the same invoice at that moment), its outcome is committed already.
+        in_progress = (
+            self.write_id
+            if self.write_id and self.write_id.state != "not_done"
+            else Write._latest_for(invoice, "credit_entry", PENDING_STATES)
+        )
         answer = in_progress._answer_repeated_click() if in_progress else None
         if answer is not None:
             self.registered = in_progress.state == "done"
@@ -69,6 +76,7 @@ class SzamlazzPaymentWizard(models.TransientModel):
                 "payment_note": self.note,
             }
         )
+        self.write_id = write
         answer = write._send_credit_entry()
         self.registered = True
         return answer

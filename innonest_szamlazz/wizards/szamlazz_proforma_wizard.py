@@ -119,7 +119,7 @@ class SzamlazzProformaWizard(models.TransientModel):
     amount_net = fields.Monetary(compute="_compute_amounts", currency_field="currency_id")
     amount_gross = fields.Monetary(compute="_compute_amounts", currency_field="currency_id")
     proforma_id = fields.Many2one("szamlazz.invoice", readonly=True)
-    write_id = fields.Many2one("szamlazz.agent.write", readonly=True)
+    write_id = fields.Many2one("szamlazz.agent.write", string="Request", readonly=True)
 
     @api.depends("company_id")
     def _compute_account_id(self):

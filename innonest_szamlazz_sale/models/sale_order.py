@@ -25,7 +25,9 @@ class SaleOrder(models.Model):
         compute="_compute_szamlazz_pending_write_id",
         string="Proforma Being Checked",
     )
-    szamlazz_pending_write_message = fields.Char(compute="_compute_szamlazz_pending_write_id")
+    szamlazz_pending_write_message = fields.Char(
+        string="Proforma Check", compute="_compute_szamlazz_pending_write_id"
+    )
 
     def _compute_szamlazz_pending_write_id(self):
         writes = (

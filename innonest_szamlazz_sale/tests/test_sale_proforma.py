@@ -11,7 +11,6 @@ CREATE_ACTION = "action-xmlagentxmlfile"
 
 @tagged("post_install", "-at_install", "innonest_szamlazz", "innonest_szamlazz_sale")
 class TestSaleProforma(SzamlazzHttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -20,56 +19,121 @@ class TestSaleProforma(SzamlazzHttpCase):
         forint = env.ref("base.HUF")
         forint.active = True
         cls.pricelist = env["product.pricelist"].create(
-            {"name": "Forint", "currency_id": forint.id})
+            {"name": "Forint", "currency_id": forint.id}
+        )
         Tax = env["account.tax"]
-        cls.vat_27 = Tax.create({"name": "ÁFA 27%", "amount": 27, "amount_type": "percent",
-                                 "type_tax_use": "sale"})
-        cls.exempt = Tax.create({"name": "Adómentes", "amount": 0, "amount_type": "percent",
-                                 "type_tax_use": "sale", "szamlazz_vat_key": "TAM"})
+        cls.vat_27 = Tax.create(
+            {"name": "ÁFA 27%", "amount": 27, "amount_type": "percent", "type_tax_use": "sale"}
+        )
+        cls.exempt = Tax.create(
+            {
+                "name": "Adómentes",
+                "amount": 0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "szamlazz_vat_key": "TAM",
+            }
+        )
         Product = env["product.product"]
-        cls.coffee = Product.create({"name": "Kávébab 1 kg", "default_code": "SO-COFFEE",
-                                     "type": "consu", "is_storable": True, "list_price": 6990})
-        cls.mug = Product.create({"name": "Kerámia bögre", "default_code": "SO-MUG",
-                                  "type": "consu", "is_storable": True, "list_price": 2990})
-        cls.course = Product.create({"name": "Barista tanfolyam", "default_code": "SO-COURSE",
-                                     "type": "service", "list_price": 20000})
+        cls.coffee = Product.create(
+            {
+                "name": "Kávébab 1 kg",
+                "default_code": "SO-COFFEE",
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 6990,
+            }
+        )
+        cls.mug = Product.create(
+            {
+                "name": "Kerámia bögre",
+                "default_code": "SO-MUG",
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 2990,
+            }
+        )
+        cls.course = Product.create(
+            {
+                "name": "Barista tanfolyam",
+                "default_code": "SO-COURSE",
+                "type": "service",
+                "list_price": 20000,
+            }
+        )
         warehouse = env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.stock = warehouse.lot_stock_id
         for product in cls.coffee | cls.mug:
             env["stock.quant"]._update_available_quantity(product, cls.stock, 10)
-        cls.buyer = env["res.partner"].create({
-            "name": "Kávézó Kft.", "is_company": True, "vat": "11223344-2-13",
-            "country_id": env.ref("base.hu").id, "zip": "1061", "city": "Budapest",
-            "street": "Andrássy út 10.", "email": "rendeles@kavezo.hu",
-        })
+        cls.buyer = env["res.partner"].create(
+            {
+                "name": "Kávézó Kft.",
+                "is_company": True,
+                "vat": "11223344-2-13",
+                "country_id": env.ref("base.hu").id,
+                "zip": "1061",
+                "city": "Budapest",
+                "street": "Andrássy út 10.",
+                "email": "rendeles@kavezo.hu",
+            }
+        )
         cls.salesperson = new_test_user(
-            env, login="szamlazz_salesperson", name="Eladó Erika",
+            env,
+            login="szamlazz_salesperson",
+            name="Eladó Erika",
             groups="sales_team.group_sale_salesman,innonest_szamlazz.group_szamlazz_user",
         )
 
     def setUp(self):
         super().setUp()
-        self.order = self.env["sale.order"].with_user(self.salesperson).create({
-            "partner_id": self.buyer.id,
-            "pricelist_id": self.pricelist.id,
-            "order_line": [
-                Command.create({"product_id": self.coffee.id, "product_uom_qty": 2,
-                                "price_unit": 6990, "discount": 10,
-                                "tax_id": [Command.set(self.vat_27.ids)]}),
-                Command.create({"product_id": self.mug.id, "product_uom_qty": 1,
-                                "price_unit": 2990, "tax_id": [Command.set(self.vat_27.ids)]}),
-                Command.create({"product_id": self.course.id, "product_uom_qty": 1,
-                                "price_unit": 20000, "tax_id": [Command.set(self.exempt.ids)]}),
-            ],
-        })
+        self.order = (
+            self.env["sale.order"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.buyer.id,
+                    "pricelist_id": self.pricelist.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.coffee.id,
+                                "product_uom_qty": 2,
+                                "price_unit": 6990,
+                                "discount": 10,
+                                "tax_id": [Command.set(self.vat_27.ids)],
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "product_id": self.mug.id,
+                                "product_uom_qty": 1,
+                                "price_unit": 2990,
+                                "tax_id": [Command.set(self.vat_27.ids)],
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "product_id": self.course.id,
+                                "product_uom_qty": 1,
+                                "price_unit": 20000,
+                                "tax_id": [Command.set(self.exempt.ids)],
+                            }
+                        ),
+                    ],
+                }
+            )
+        )
 
     def available(self, product):
         return self.env["stock.quant"]._get_available_quantity(product, self.stock)
 
     def create_proforma(self):
         action = self.order.with_user(self.salesperson).action_szamlazz_proforma()
-        wizard = self.env["szamlazz.proforma.wizard"].with_user(self.salesperson).browse(
-            action["res_id"])
+        wizard = (
+            self.env["szamlazz.proforma.wizard"]
+            .with_user(self.salesperson)
+            .browse(action["res_id"])
+        )
         wizard.action_create_proforma()
         return wizard
 
@@ -77,15 +141,19 @@ class TestSaleProforma(SzamlazzHttpCase):
         """The buyer pays; Számlázz.hu issues the invoice and pushes it to Odoo, whose
         scheduled action processes it."""
         self.register_push_target()
-        self.sandbox.control("POST", "documents/%s/pay" % proforma.number,
-                             {"agent_key": SANDBOX_AGENT_KEY})
+        self.sandbox.control(
+            "POST", "documents/%s/pay" % proforma.number, {"agent_key": SANDBOX_AGENT_KEY}
+        )
         flushed = self.sandbox.flush()
         self.assertFalse(flushed["failed"], flushed)
         self.env["szamlazz.invoice"]._process_inbox_batch()
 
     def agent_creates(self):
-        return [request for request in self.sandbox.state()["requests"]
-                if request["action"] == CREATE_ACTION]
+        return [
+            request
+            for request in self.sandbox.state()["requests"]
+            if request["action"] == CREATE_ACTION
+        ]
 
     def test_salesperson_creates_the_proforma_from_the_quotation(self):
         action = self.order.with_user(self.salesperson).action_szamlazz_proforma()
@@ -93,8 +161,11 @@ class TestSaleProforma(SzamlazzHttpCase):
         self.assertEqual(wizard.order_number, self.order.name)
         self.assertEqual(wizard.partner_id, self.buyer)
         self.assertEqual(wizard.line_ids.mapped("identifier"), ["SO-COFFEE", "SO-MUG", "SO-COURSE"])
-        self.assertEqual(wizard.line_ids.mapped("vat_key"), ["27", "27", "TAM"],
-                         "a 27% tax is key 27, the 0% tax carries its own key")
+        self.assertEqual(
+            wizard.line_ids.mapped("vat_key"),
+            ["27", "27", "TAM"],
+            "a 27% tax is key 27, the 0% tax carries its own key",
+        )
         self.assertEqual(wizard.line_ids[0].net_unit_price, 6291, "the discount is in the price")
 
         wizard.with_user(self.salesperson).action_create_proforma()
@@ -120,23 +191,37 @@ class TestSaleProforma(SzamlazzHttpCase):
         wizard.with_user(self.salesperson).action_create_proforma()
         again = self.order.with_user(self.salesperson).action_szamlazz_proforma()
 
-        self.assertEqual((again["res_model"], again["res_id"]),
-                         ("szamlazz.invoice", self.order.szamlazz_proforma_id.id),
-                         "the order's button now opens the proforma it has")
+        self.assertEqual(
+            (again["res_model"], again["res_id"]),
+            ("szamlazz.invoice", self.order.szamlazz_proforma_id.id),
+            "the order's button now opens the proforma it has",
+        )
         self.assertEqual(len(self.agent_creates()), 1)
-        self.assertEqual(self.env["szamlazz.invoice"].search_count(
-            [("kind", "=", "D"), ("order_number", "=", self.order.name)]), 1)
+        self.assertEqual(
+            self.env["szamlazz.invoice"].search_count(
+                [("kind", "=", "D"), ("order_number", "=", self.order.name)]
+            ),
+            1,
+        )
 
     def test_unanswered_proforma_is_checked_and_linked_to_the_order(self):
         """Számlázz.hu answers after Odoo stopped waiting: the order says the proforma is
         being checked, the button sends nothing again, and the check links it."""
-        self.env["ir.config_parameter"].sudo().set_param("innonest_szamlazz.agent_read_timeout", "1")
-        self.sandbox.control("POST", "accounts", {
-            "agent_key": SANDBOX_AGENT_KEY, "forbid_order_number_repetition": False})
+        self.env["ir.config_parameter"].sudo().set_param(
+            "innonest_szamlazz.agent_read_timeout", "1"
+        )
+        self.sandbox.control(
+            "POST",
+            "accounts",
+            {"agent_key": SANDBOX_AGENT_KEY, "forbid_order_number_repetition": False},
+        )
         self.sandbox.control("POST", "faults", {"kind": "latency", "seconds": 3})
         action = self.order.with_user(self.salesperson).action_szamlazz_proforma()
-        wizard = self.env["szamlazz.proforma.wizard"].with_user(self.salesperson).browse(
-            action["res_id"])
+        wizard = (
+            self.env["szamlazz.proforma.wizard"]
+            .with_user(self.salesperson)
+            .browse(action["res_id"])
+        )
 
         answer = wizard.action_create_proforma()
 
