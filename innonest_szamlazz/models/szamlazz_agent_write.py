@@ -227,9 +227,7 @@ class SzamlazzAgentWrite(models.Model):
         except OutcomeUnknownError as error:
             return self._outcome_unknown(error)
         except SzamlazzError as error:
-            self._set_not_done(str(agent_user_error(self.env, error).args[0]))
-            self._commit()
-            raise agent_user_error(self.env, error) from None
+            raise self._refused(error) from None
         self._set_done(number=result.number)
         self._commit()
         return self._fetch_proforma(result.pdf)
@@ -254,9 +252,7 @@ class SzamlazzAgentWrite(models.Model):
         except OutcomeUnknownError as error:
             return self._outcome_unknown(error)
         except SzamlazzError as error:
-            self._set_not_done(str(agent_user_error(self.env, error).args[0]))
-            self._commit()
-            raise agent_user_error(self.env, error) from None
+            raise self._refused(error) from None
         self._set_done()
         self._announce_payment()
         self._commit()
@@ -264,6 +260,13 @@ class SzamlazzAgentWrite(models.Model):
         return self._notification(
             _("The payment was registered at Számlázz.hu."), "success", sticky=False
         )
+
+    def _refused(self, error):
+        """Számlázz.hu said no, so nothing happened there: recorded, and the error to show."""
+        user_error = agent_user_error(self.env, error)
+        self._set_not_done(str(user_error.args[0]))
+        self._commit()
+        return user_error
 
     def _payment_note(self):
         """The credit entry's note: the user's words and the mark that finds it again."""

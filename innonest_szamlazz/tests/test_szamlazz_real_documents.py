@@ -14,29 +14,14 @@ from odoo.tests import tagged
 
 from .common import SzamlazzHttpCase, xsd_dir
 from .szamla_documents import PDF, szamla_xml
+from .test_szamlazz_intake import StockMixin
 
 DATA = Path(__file__).resolve().parent / "data"
 COFFEE = [("Kávé", "T4H-COFFEE", 2, 1000)]
 
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
-class SzamlazzRealDocumentsCase(SzamlazzHttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.stock = (
-            cls.env["stock.warehouse"]
-            .search([("company_id", "=", cls.company.id)], limit=1)
-            .lot_stock_id
-        )
-        cls.coffee = cls.env["product.product"].create(
-            {"name": "T4 kávé", "default_code": "T4H-COFFEE", "type": "consu", "is_storable": True}
-        )
-        cls.env["stock.quant"]._update_available_quantity(cls.coffee, cls.stock, 10)
-
-    def available(self):
-        return self.env["stock.quant"]._get_available_quantity(self.coffee, self.stock)
-
+class SzamlazzRealDocumentsCase(StockMixin, SzamlazzHttpCase):
     def push(self, xml):
         answer = self.url_open(
             "/szamlazz/push",
