@@ -12,3 +12,9 @@ class StockMove(models.Model):
         readonly=True,
         help="The document item this move carries out; it is never moved twice.",
     )
+
+    def _prepare_merge_moves_distinct_fields(self):
+        # Two items of one SKU on a document keep a move each: merged, the second item
+        # would have no move of its own and the next version of the document would move
+        # it again.
+        return super()._prepare_merge_moves_distinct_fields() + ["szamlazz_invoice_line_id"]

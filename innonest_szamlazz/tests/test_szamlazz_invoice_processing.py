@@ -84,6 +84,24 @@ class SzamlazzProcessingCase(TransactionCase):
         self.assertEqual(self.available(self.mug), 7)
         self.assertEqual(len(invoice.picking_ids), 1)
 
+    def test_two_items_of_one_sku_move_once_each(self):
+        """Odoo merges the moves of one product in a picking; each item must keep its own,
+        or the next version of the document (a payment) moves the second item again."""
+        items = [("Bögre", "T4-MUG", 1, 1000), ("Bögre, ajándék", "T4-MUG", 2, 1000)]
+        invoice = self.receive(szamla_xml("T4-2026-30", items=items))
+        self.assertEqual(self.available(self.mug), 7)
+        for line in invoice.line_ids:
+            done = line.stock_move_ids.filtered(lambda move: move.state == "done")
+            self.assertEqual((len(done), done.quantity), (1, line.quantity), line.name)
+
+        paid = szamla_xml(
+            "T4-2026-30", items=items, payments=[(datetime.date.today(), 3 * 1270)]
+        )
+        self.receive(paid)
+        invoice.action_reprocess()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self.available(self.mug), 7, "3 left the shelf, not 5")
+
     def test_payment_version_updates_mirror_not_stock(self):
         invoice = self.receive(szamla_xml("T4-2026-3", items=[("Bögre", "T4-MUG", 1, 1000)]))
         self.receive(

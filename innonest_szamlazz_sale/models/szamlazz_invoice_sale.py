@@ -1,6 +1,6 @@
 from odoo import Command, _, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare
 
 
 class SzamlazzInvoice(models.Model):
@@ -53,8 +53,9 @@ class SzamlazzInvoice(models.Model):
                 lambda move, product=line.product_id: move.product_id == product
             )
             if product_moves:
-                self._fill_moves(product_moves, line)
-                open_moves -= product_moves
+                # Only the moves this line fills: another line of the same product (an
+                # order may have several) takes the next ones.
+                open_moves -= self._fill_moves(product_moves, line)
             elif line.product_id in shipped_products:
                 # Shipped before it was paid: the order's delivery already moved it.
                 line.stock_status = "covered"
@@ -87,20 +88,33 @@ class SzamlazzInvoice(models.Model):
         return not_in_order
 
     def _fill_moves(self, moves, line):
-        """Put the line's quantity on the order's moves of its product, in order; what
-        the order did not expect goes on the last one."""
+        """Put the line's quantity on the order's moves of its product: a move of exactly
+        that quantity first, then in order; what the order did not expect goes on the last
+        one. Returns the moves filled."""
         product_uom = line.product_id.uom_id
+
+        def expected(move):
+            return move.product_uom._compute_quantity(move.product_uom_qty, product_uom)
+
+        exact = moves.filtered(
+            lambda move: (
+                float_compare(
+                    expected(move), line.quantity, precision_rounding=product_uom.rounding
+                )
+                == 0
+            )
+        )[:1]
+        ordered = exact | (moves - exact)
+        filled = moves.browse()
         left = line.quantity
-        for move in moves:
-            is_last = move == moves[-1]
-            expected = move.product_uom._compute_quantity(move.product_uom_qty, product_uom)
-            quantity = left if is_last else min(left, expected)
-            if float_compare(quantity, 0, precision_rounding=product_uom.rounding) <= 0:
-                break
+        for move in ordered:
+            quantity = left if move == ordered[-1] else min(left, expected(move))
             move.quantity = product_uom._compute_quantity(quantity, move.product_uom)
             move.picked = True
             move.szamlazz_invoice_line_id = line
+            filled |= move
             left -= quantity
-            if float_is_zero(left, precision_rounding=product_uom.rounding):
+            if float_compare(left, 0, precision_rounding=product_uom.rounding) <= 0:
                 break
         line.stock_status = "moved"
+        return filled

@@ -273,6 +273,35 @@ class TestSaleProforma(SzamlazzHttpCase):
         self.assertEqual(self.available(self.coffee), 8)
         self.assertEqual(self.order.picking_ids, delivery)
 
+    def test_one_product_on_two_lines_is_delivered_once_with_no_backorder(self):
+        """Two order lines of one product have a move each: each invoice line fills its
+        own, so nothing is shipped twice and no backorder waits for goods already sent."""
+        self.order.order_line.filtered(lambda line: line.product_id == self.mug).unlink()
+        self.order.order_line = [
+            Command.create(
+                {
+                    "product_id": self.coffee.id,
+                    "product_uom_qty": 1,
+                    "price_unit": 6990,
+                    "tax_id": [Command.set(self.vat_27.ids)],
+                }
+            )
+        ]
+        self.create_proforma()
+        self.order.action_confirm()
+        delivery = self.order.picking_ids
+        self.assertEqual(len(delivery.move_ids.filtered(lambda m: m.product_id == self.coffee)), 2)
+
+        self.pay_at_szamlazz(self.order.szamlazz_proforma_id)
+
+        self.assertEqual(self.order.picking_ids, delivery, "no second picking, no backorder")
+        self.assertEqual(delivery.state, "done")
+        self.assertEqual(self.available(self.coffee), 7, "2 + 1 left the shelf, once")
+        final = self.order.szamlazz_proforma_id.final_invoice_id
+        for line in final.line_ids.filtered(lambda line: line.product_id == self.coffee):
+            self.assertEqual(len(line.stock_move_ids), 1, "a move of its own")
+            self.assertEqual(line.stock_move_ids.quantity, line.quantity)
+
     def test_paying_the_proforma_of_a_quotation_confirms_and_delivers_it(self):
         self.create_proforma()
         self.assertEqual(self.order.state, "draft")
