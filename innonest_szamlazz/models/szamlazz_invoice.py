@@ -447,11 +447,13 @@ class SzamlazzInvoice(models.Model):
                     invoice._process_document(parsed[invoice.id], lookups)
             except (
                 psycopg2.errors.SerializationFailure,
+                psycopg2.errors.DeadlockDetected,
                 psycopg2.errors.LockNotAvailable,
                 psycopg2.errors.UniqueViolation,
             ) as error:
                 # Another worker changed what this document needs (the invoice it cancels,
-                # the prefix or partner both learn at once): it stays received, next run.
+                # the prefix or partner both learn at once) or locked it in the other order
+                # (a deadlock): it stays received, next run.
                 _logger.warning(
                     "Számlázz.hu document %s postponed by a concurrent change: %s",
                     invoice.number,

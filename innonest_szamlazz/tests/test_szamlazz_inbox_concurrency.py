@@ -4,9 +4,12 @@ The documents are committed (a test transaction is invisible to other connection
 removed again afterwards.
 """
 
+import threading
+
 from odoo import SUPERUSER_ID, api
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from ..models.szamlazz_invoice import IntakeConflictError
 from .szamla_documents import szamla_xml
@@ -68,6 +71,89 @@ class SzamlazzInboxConcurrencyCase(TransactionCase):
             finally:
                 worker1.rollback()
                 worker2.rollback()
+
+
+@tagged("post_install", "-at_install", "innonest_szamlazz")
+class SzamlazzDeadlockCase(TransactionCase):
+    """Two import workers that lock the same rows in opposite order: PostgreSQL aborts one
+    with a deadlock (40P01). That is a concurrent change like any other: the document is
+    postponed to the next run, not parked in error until someone clicks Re-process."""
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            account = env["szamlazz.account"].search([("company_id", "=", company.id)])
+            created_account = not account
+            if created_account:
+                account = account.create(
+                    {"company_id": company.id, "agent_key": "unused", "state": "connected"}
+                )
+            self.product_id = (
+                env["product.product"]
+                .create(
+                    {
+                        "name": "T4 zár",
+                        "default_code": "T4-LOCK",
+                        "type": "consu",
+                        "is_storable": True,
+                    }
+                )
+                .id
+            )
+            self.document_id = (
+                env["szamlazz.invoice"]
+                ._store_document(
+                    account, szamla_xml("T4D-2026-1", items=[("Zár", "T4-LOCK", 1, 100)]), "push"
+                )[0]
+                .id
+            )
+        self.addCleanup(self._remove, account.id if created_account else None)
+
+    def _remove(self, account_id):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["szamlazz.invoice"].browse(self.document_id).unlink()
+            env["product.product"].browse(self.product_id).unlink()
+            if account_id:
+                env["szamlazz.account"].browse(account_id).unlink()
+
+    def test_a_deadlock_postpones_the_document(self):
+        with self.registry.cursor() as importer, self.registry.cursor() as other:
+            for cursor in (importer, other):
+                cursor.execute("SET LOCAL lock_timeout = '20s'")
+            try:
+                # The other worker holds the product the document's item needs ...
+                other.execute(
+                    "SELECT id FROM product_product WHERE id = %s FOR UPDATE", [self.product_id]
+                )
+
+                def take_the_document():
+                    # ... and then waits for the document the importer holds: a deadlock.
+                    threading.Event().wait(0.5)
+                    other.execute(
+                        "SELECT id FROM szamlazz_invoice WHERE id = %s FOR UPDATE",
+                        [self.document_id],
+                    )
+
+                waiting = threading.Thread(target=take_the_document)
+                waiting.start()
+                env = api.Environment(importer, SUPERUSER_ID, {})
+                with (
+                    mute_logger("odoo.sql_db"),
+                    self.assertLogs("odoo.addons.innonest_szamlazz", "WARNING") as logs,
+                ):
+                    env["szamlazz.invoice"]._process_inbox_batch()
+                document = env["szamlazz.invoice"].browse(self.document_id)
+                self.assertEqual(document.state, "received", document.state_reason)
+                self.assertIn("postponed", "\n".join(logs.output))
+                importer.rollback()  # lets the other worker have the document
+                waiting.join(30)
+                self.assertFalse(waiting.is_alive())
+            finally:
+                importer.rollback()
+                other.rollback()
 
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")

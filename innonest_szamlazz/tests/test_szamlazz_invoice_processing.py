@@ -94,9 +94,7 @@ class SzamlazzProcessingCase(TransactionCase):
             done = line.stock_move_ids.filtered(lambda move: move.state == "done")
             self.assertEqual((len(done), done.quantity), (1, line.quantity), line.name)
 
-        paid = szamla_xml(
-            "T4-2026-30", items=items, payments=[(datetime.date.today(), 3 * 1270)]
-        )
+        paid = szamla_xml("T4-2026-30", items=items, payments=[(datetime.date.today(), 3 * 1270)])
         self.receive(paid)
         invoice.action_reprocess()
         self.assertEqual(invoice.payment_state, "paid")
