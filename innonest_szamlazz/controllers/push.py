@@ -56,8 +56,9 @@ class SzamlazzPushController(http.Controller):
         if (request.httprequest.content_length or 0) > limit:
             raise BadRequest("The document is larger than %d bytes." % limit)
         # Only the holder of a push key gets this far; a chunked body has no Content-Length
-        # and is measured once read.
-        body = request.httprequest.get_data(cache=False)
+        # and is measured once read. Cached: when Odoo retries the request (a serialization
+        # failure), the retry reads the same body again instead of an empty one.
+        body = request.httprequest.get_data()
         if len(body) > limit:
             raise BadRequest("The document is larger than %d bytes." % limit)
         try:
@@ -73,8 +74,8 @@ class SzamlazzPushController(http.Controller):
             raise ServiceUnavailable(
                 "The document is being stored by another request; retry."
             ) from None
-        if account.document_intake != "push":
-            account.document_intake = "push"
+        # Nothing shared is written here (the account learns that pushes arrive at the next
+        # import): concurrent pushes must not conflict on one row.
         return request.make_response(
             build_push_acknowledgement(document),
             headers=[("Content-Type", "application/xml; charset=UTF-8")],

@@ -69,7 +69,7 @@ class SzamlazzAccount(models.Model):
         required=True,
         help="Pull: Odoo asks Számlázz.hu for each new webshop invoice number. "
         "Push: Számlázz.hu sends every document to Odoo (registered data connection); "
-        "the first push received switches the account to it.",
+        "the first import after a push arrived switches the account to it.",
     )
     import_last_run = fields.Datetime("Last import", readonly=True)
     import_last_error = fields.Text("Last import problem", readonly=True)
@@ -106,6 +106,7 @@ class SzamlazzAccount(models.Model):
         are recorded on the account, never raised."""
         pulled, more_waiting = 0, False
         Invoice = self.env["szamlazz.invoice"].sudo()
+        self._switch_to_push_where_pushes_arrive()
         for account in self.sudo().filtered(
             lambda a: a.document_intake == "pull" and a.state == "connected"
         ):
@@ -146,6 +147,22 @@ class SzamlazzAccount(models.Model):
                 )
             account.write({"import_last_run": fields.Datetime.now(), "import_last_error": problem})
         return pulled, more_waiting
+
+    def _switch_to_push_where_pushes_arrive(self):
+        """Accounts still pulling whose data connection has delivered a document: the
+        pushes bring everything from now on. Switched here, not in the push endpoint, so
+        that concurrent pushes never write the same account row."""
+        pulling = self.sudo().filtered(lambda account: account.document_intake == "pull")
+        if not pulling:
+            return
+        pushed = self.env["szamlazz.invoice"].sudo()._read_group(
+            [("account_id", "in", pulling.ids), ("source", "=", "push")], ["account_id"]
+        )
+        for (account,) in pushed:
+            account.document_intake = "push"
+            account.message_post(
+                body=_("Számlázz.hu's data connection delivers documents: pulling stops.")
+            )
 
     def _pull_referenced_document(self, document, queries):
         """Store the invoice a pulled storno or correction refers to when Odoo lacks it

@@ -65,15 +65,19 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
     def test_push_is_stored_acknowledged_and_processed_later(self):
         self.register_push_target()
         number = self.issue_invoice(order_number="W-100")
+        account_written = self.account.write_date
         flushed = self.deliver()
         self.assertEqual([d["number"] for d in flushed["delivered"]], [number])
         self.assertFalse(flushed["failed"])
         invoice = self.find(number)
         self.assertEqual(invoice.state, "received", "the push only stores")
         self.assertEqual(self.available(), 10)
-        self.assertEqual(self.account.document_intake, "push")
+        # Concurrent pushes must not write one shared row: the account learns it later.
+        self.assertEqual(self.account.write_date, account_written)
+        self.assertEqual(self.account.document_intake, "pull")
 
         self.env["szamlazz.invoice"]._cron_import_documents()
+        self.assertEqual(self.account.document_intake, "push")
         self.assertEqual(invoice.state, "done", invoice.state_reason)
         self.assertEqual(self.available(), 8)
         self.assertEqual(invoice.partner_id.name, "Webshop Vevő")
