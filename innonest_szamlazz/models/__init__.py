@@ -6,6 +6,7 @@ from . import product_product
 from . import res_config_settings
 from . import szamlazz_buyer_matcher
 from . import szamlazz_invoice
+from . import szamlazz_requery
 from . import szamlazz_invoice_line
 from . import szamlazz_invoice_payment
 from . import szamlazz_invoice_stock

@@ -3,18 +3,21 @@
 import base64
 import contextlib
 import logging
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..series_search import first_sequence_issued_from
 from ..szamlazz_agent import errors, invoice_number, parse_szamla_document
-from .szamlazz_invoice import IntakeConflictError, positive_int_param
+from .szamlazz_invoice import CONCURRENT_CHANGES, IntakeConflictError, positive_int_param
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_PULL_LIMIT = 100
 DEFAULT_REQUERY_LIMIT = 50
+DEFAULT_REQUERY_INTERVAL = 60
 # pg_try_advisory_xact_lock(key1, key2): key1 tells our locks apart from other modules'.
 _PULL_LOCK_NAMESPACE = 724001
 
@@ -155,8 +158,12 @@ class SzamlazzAccount(models.Model):
         pulling = self.sudo().filtered(lambda account: account.document_intake == "pull")
         if not pulling:
             return
-        pushed = self.env["szamlazz.invoice"].sudo()._read_group(
-            [("account_id", "in", pulling.ids), ("source", "=", "push")], ["account_id"]
+        pushed = (
+            self.env["szamlazz.invoice"]
+            .sudo()
+            ._read_group(
+                [("account_id", "in", pulling.ids), ("source", "=", "push")], ["account_id"]
+            )
         )
         for (account,) in pushed:
             account.document_intake = "push"
@@ -249,19 +256,48 @@ class SzamlazzAccount(models.Model):
         )
 
     @api.model
-    def _requery_flagged_documents(self):
-        """Ask Számlázz.hu for the current version of documents flagged for it; the answer
-        goes through the inbox like any other arrival. Returns how many were asked."""
-        Invoice = self.env["szamlazz.invoice"].sudo()
-        Invoice.flush_model(["requery_requested"])
-        self.env.cr.execute(
-            """
-            SELECT id FROM szamlazz_invoice WHERE requery_requested
-             ORDER BY last_query_date NULLS FIRST, id LIMIT %s FOR UPDATE SKIP LOCKED
-        """,
-            [self._requery_limit()],
+    def _requery_min_interval(self):
+        """Knob ``innonest_szamlazz.requery_min_interval`` (default 60): seconds before a
+        document just asked about is asked again, however many IPNs name it meanwhile (a
+        flood of them, forged or not, costs one query per document)."""
+        return positive_int_param(
+            self.env, "innonest_szamlazz.requery_min_interval", DEFAULT_REQUERY_INTERVAL
         )
-        flagged = Invoice.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _requery_flagged_documents(self):
+        """Ask Számlázz.hu for the current version of documents of these accounts that have
+        a re-query request; the answer goes through the inbox like any other arrival.
+        Returns how many documents were asked.
+
+        Only the request rows are locked while Számlázz.hu is asked (IPNs insert new ones and
+        never wait), and each document is committed as soon as its answer is stored."""
+        if not self:
+            return 0
+        Invoice = self.env["szamlazz.invoice"].sudo()
+        self.env["szamlazz.requery"].flush_model()
+        Invoice.flush_model(["last_query_date", "account_id"])
+        asked_before = fields.Datetime.now() - timedelta(seconds=self._requery_min_interval())
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT request.id, request.invoice_id
+                  FROM szamlazz_requery request
+                  JOIN szamlazz_invoice invoice ON invoice.id = request.invoice_id
+                 WHERE (invoice.last_query_date IS NULL OR invoice.last_query_date < %s)
+                   AND invoice.account_id IN %s
+                 ORDER BY invoice.last_query_date NULLS FIRST, request.id
+                 LIMIT %s
+                   FOR UPDATE OF request SKIP LOCKED
+                """,
+                asked_before,
+                tuple(self.ids),
+                self._requery_limit() * 3,
+            )
+        )
+        requests_by_invoice = {}
+        for request_id, invoice_id in self.env.cr.fetchall():
+            requests_by_invoice.setdefault(invoice_id, []).append(request_id)
+        flagged = Invoice.browse(list(requests_by_invoice)[: self._requery_limit()])
         unreachable = self.browse()
         for invoice in flagged:
             account = invoice.account_id
@@ -270,7 +306,7 @@ class SzamlazzAccount(models.Model):
             try:
                 documents = account._current_versions_at_szamlazz(invoice)
             except (errors.SzamlazzError, UserError) as error:
-                # Stays flagged: the next run asks again.
+                # Stays requested: the next run asks again.
                 unreachable |= account
                 account.import_last_error = _(
                     "Re-query of %(number)s failed: %(error)s",
@@ -278,21 +314,51 @@ class SzamlazzAccount(models.Model):
                     error=getattr(error, "message", None) or str(error),
                 )
                 continue
-            values = {"requery_requested": False, "last_query_date": fields.Datetime.now()}
-            if not any(document.number == invoice.number for document in documents):
-                values["missing_at_szamlazz"] = True
-                invoice.message_post(
-                    body=_(
-                        "Számlázz.hu no longer has this document (a paid proforma becomes an "
-                        "invoice, a deleted one disappears)."
-                    )
-                )
-            invoice.write(values)
-            for document in documents:
-                # A push storing the same document right now makes this answer redundant.
-                with contextlib.suppress(IntakeConflictError):
-                    Invoice._store_document(account, document.raw, "requery")
+            try:
+                with self.env.cr.savepoint():
+                    account._store_requery_answer(invoice, documents)
+                    self.env["szamlazz.requery"].browse(requests_by_invoice[invoice.id]).unlink()
+            except CONCURRENT_CHANGES:
+                continue  # a push or the import changed it meanwhile: asked again next run
+            Invoice._auto_commit()
+        self._trigger_when_asked_recently_are_due(asked_before)
         return len(flagged)
+
+    def _trigger_when_asked_recently_are_due(self, asked_before):
+        """Requests for documents asked about too recently wait; wake the import when the
+        first of them may be asked again."""
+        self.env["szamlazz.requery"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT MIN(invoice.last_query_date)
+              FROM szamlazz_requery request
+              JOIN szamlazz_invoice invoice ON invoice.id = request.invoice_id
+             WHERE invoice.last_query_date >= %s AND invoice.account_id IN %s
+            """,
+            [asked_before, tuple(self.ids)],
+        )
+        earliest = self.env.cr.fetchone()[0]
+        if earliest:
+            self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger(
+                at=earliest + timedelta(seconds=self._requery_min_interval())
+            )
+
+    def _store_requery_answer(self, invoice, documents):
+        self.ensure_one()
+        values = {"last_query_date": fields.Datetime.now()}
+        if not any(document.number == invoice.number for document in documents):
+            values["missing_at_szamlazz"] = True
+            invoice.message_post(
+                body=_(
+                    "Számlázz.hu no longer has this document (a paid proforma becomes an "
+                    "invoice, a deleted one disappears)."
+                )
+            )
+        invoice.write(values)
+        for document in documents:
+            # A push storing the same document right now makes this answer redundant.
+            with contextlib.suppress(IntakeConflictError):
+                invoice._store_document(self, document.raw, "requery")
 
     def _current_versions_at_szamlazz(self, invoice):
         """What Számlázz.hu has now for ``invoice``: its current version; for a proforma that
@@ -321,12 +387,15 @@ class SzamlazzAccount(models.Model):
         left is handed to the scheduled action. Returns ``{requeried, pulled, processed,
         remaining}``. Needs read access to the accounts (Számlázz.hu users)."""
         self.check_access("read")
+        # Only the accounts of the companies this user may use: another company's inbox is
+        # not theirs to process, nor its counts to see.
         accounts = (self or self.search([])).sudo()
-        requeried = self._requery_flagged_documents()
+        requeried = accounts._requery_flagged_documents()
         pulled, more_waiting = accounts._pull_new_documents()
-        processed, remaining = self.env["szamlazz.invoice"]._process_inbox_batch()
-        remaining += (
-            self.env["szamlazz.invoice"].sudo().search_count([("requery_requested", "=", True)])
+        Invoice = self.env["szamlazz.invoice"]
+        processed, remaining = Invoice._process_inbox_batch(accounts)
+        remaining += Invoice.sudo().search_count(
+            [("requery_requested", "=", True), ("account_id", "in", accounts.ids)]
         )
         if remaining or more_waiting:
             self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()

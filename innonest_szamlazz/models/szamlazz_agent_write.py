@@ -396,7 +396,7 @@ class SzamlazzAgentWrite(models.Model):
         try:
             document = self.account_id._get_client().query_invoice(number=invoice.number)
         except SzamlazzError:
-            invoice.requery_requested = True
+            invoice._request_requery("write")
             return
         try:
             with self.env.cr.savepoint():
@@ -405,7 +405,7 @@ class SzamlazzAgentWrite(models.Model):
                 )
                 invoice._process()
         except IntakeConflictError:
-            invoice.requery_requested = True  # a push stores the same version right now
+            invoice._request_requery("write")  # a push stores the same version right now
 
     # -- the check ---------------------------------------------------------------------
 

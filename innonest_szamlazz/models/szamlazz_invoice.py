@@ -21,7 +21,7 @@ import psycopg2
 import psycopg2.errorcodes
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero, format_date, formatLang
+from odoo.tools import SQL, float_compare, float_is_zero, format_date, formatLang
 
 from ..szamlazz_agent import errors, parse_szamla_document, split_document_number
 
@@ -56,6 +56,16 @@ def positive_int_param(env, key, default):
     """A positive integer system parameter, ``default`` when unset or not one."""
     value = (env["ir.config_parameter"].sudo().get_param(key) or "").strip()
     return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+# What another transaction's work on the same rows raises: the document waits for the
+# next run instead of being recorded as an error.
+CONCURRENT_CHANGES = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.UniqueViolation,
+)
 
 
 def _amount(value):
@@ -119,10 +129,11 @@ class SzamlazzInvoice(models.Model):
         tracking=True,
     )
     state_reason = fields.Text("Reason", readonly=True)
+    requery_ids = fields.One2many("szamlazz.requery", "invoice_id", readonly=True)
     requery_requested = fields.Boolean(
         "Re-query Requested",
-        readonly=True,
-        index=True,
+        compute="_compute_requery_requested",
+        search="_search_requery_requested",
         help="An IPN or the payment refresh asked for the current version of this document; "
         "the next import fetches it from Számlázz.hu.",
     )
@@ -319,6 +330,34 @@ class SzamlazzInvoice(models.Model):
             )[:1]
             invoice.pending_write_message = pending._pending_message() if pending else False
 
+    @api.depends("requery_ids")
+    def _compute_requery_requested(self):
+        for invoice in self:
+            invoice.requery_requested = bool(invoice.requery_ids)
+
+    def _search_requery_requested(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Re-query requests can only be searched as set or not set."))
+        wanted = (operator == "=") == bool(value)
+        return [("requery_ids", "!=" if wanted else "=", False)]
+
+    def _request_requery(self, reason):
+        """Ask the next import to fetch these documents again; one pending request per
+        document is enough (an IPN flood adds no Agent traffic). Only inserts, never
+        updates: an IPN must not wait for an import holding the document."""
+        pending = set(
+            self.env["szamlazz.requery"]
+            .sudo()
+            .search([("invoice_id", "in", self.ids)])
+            .mapped("invoice_id")
+            .ids
+        )
+        new = self.filtered(lambda invoice: invoice.id not in pending)
+        self.env["szamlazz.requery"].sudo().create(
+            [{"invoice_id": invoice.id, "reason": reason} for invoice in new]
+        )
+        return new
+
     def _compute_picking_count(self):
         for invoice in self:
             invoice.picking_count = len(invoice.picking_ids)
@@ -410,19 +449,25 @@ class SzamlazzInvoice(models.Model):
         )
 
     @api.model
-    def _lock_received_batch(self, limit):
-        """Up to ``limit`` received documents, locked for this transaction; rows another
-        worker holds are skipped, so two workers never process the same document."""
-        self.env["szamlazz.invoice"].flush_model(["state", "kind"])
+    def _lock_received_batch(self, limit, accounts=None):
+        """Up to ``limit`` received documents (of ``accounts``, else of all), locked for this
+        transaction; rows another worker holds are skipped, so two workers never process
+        the same document."""
+        self.env["szamlazz.invoice"].flush_model(["state", "kind", "account_id"])
         self.env.cr.execute(
-            """
-            SELECT id FROM szamlazz_invoice
-             WHERE state = 'received'
-             ORDER BY kind IN ('SS', 'HS'), id
-             LIMIT %s
-               FOR UPDATE SKIP LOCKED
-        """,
-            [limit],
+            SQL(
+                """
+                SELECT id FROM szamlazz_invoice
+                 WHERE state = 'received' AND %s
+                 ORDER BY kind IN ('SS', 'HS'), id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                SQL("account_id IN %s", tuple(accounts.ids))
+                if accounts is not None
+                else SQL("TRUE"),
+                limit,
+            )
         )
         return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
@@ -445,12 +490,7 @@ class SzamlazzInvoice(models.Model):
             try:
                 with self.env.cr.savepoint():
                     invoice._process_document(parsed[invoice.id], lookups)
-            except (
-                psycopg2.errors.SerializationFailure,
-                psycopg2.errors.DeadlockDetected,
-                psycopg2.errors.LockNotAvailable,
-                psycopg2.errors.UniqueViolation,
-            ) as error:
+            except CONCURRENT_CHANGES as error:
                 # Another worker changed what this document needs (the invoice it cancels,
                 # the prefix or partner both learn at once) or locked it in the other order
                 # (a deadlock): it stays received, next run.
@@ -824,20 +864,24 @@ class SzamlazzInvoice(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
-    def _process_inbox_batch(self):
-        """Process one batch of received documents; ``(processed, remaining)``."""
-        batch = self._lock_received_batch(self._batch_size())
+    def _process_inbox_batch(self, accounts=None):
+        """Process one batch of received documents of ``accounts`` (all when None);
+        ``(processed, remaining)``."""
+        if accounts is not None and not accounts:
+            return 0, 0
+        batch = self._lock_received_batch(self._batch_size(), accounts)
         batch._process()
-        return len(batch), self.sudo().search_count([("state", "=", "received")])
+        scope = [("account_id", "in", accounts.ids)] if accounts is not None else []
+        return len(batch), self.sudo().search_count([("state", "=", "received")] + scope)
 
     @api.model
     def _cron_import_documents(self):
         """Scheduled action "Számlázz.hu: import documents": re-query flagged documents, pull
         new ones, then process one batch of the inbox. Odoo runs it again at once while
         ``_notify_progress`` reports work remaining, committing after each run."""
-        Account = self.env["szamlazz.account"].sudo()
-        requeried = Account._requery_flagged_documents()
-        pulled, more_waiting = Account.search([])._pull_new_documents()
+        accounts = self.env["szamlazz.account"].sudo().search([])
+        requeried = accounts._requery_flagged_documents()
+        pulled, more_waiting = accounts._pull_new_documents()
         # What arrived is safe before processing starts, whatever processing does.
         self._auto_commit()
         processed, remaining = self._process_inbox_batch()
@@ -866,8 +910,7 @@ class SzamlazzInvoice(models.Model):
             order="last_query_date asc nulls first, id",
             limit=self._payment_refresh_limit(),
         )
-        unpaid.write({"requery_requested": True})
-        if unpaid:
+        if unpaid._request_requery("refresh"):
             self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
 
     @api.model
@@ -883,6 +926,6 @@ class SzamlazzInvoice(models.Model):
         if keys["szlahu_rendelesszam"]:
             domain = ["|", ("order_number", "=", keys["szlahu_rendelesszam"])] + domain
         named = self.sudo().search([("account_id", "=", account.id)] + domain, limit=20)
-        named.write({"requery_requested": True})
-        self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+        if named._request_requery("ipn") or not named:
+            self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
         return named

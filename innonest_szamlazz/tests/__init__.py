@@ -14,3 +14,4 @@ from . import test_szamlazz_import_start
 from . import test_szamlazz_real_documents
 from . import test_szamlazz_agent_write
 from . import test_migration
+from . import test_szamlazz_requery

@@ -1,4 +1,4 @@
-"""Numbers read the way Számlázz.hu writes them (18.0.1.1.0).
+"""18.0.1.1.0: numbers read the way Számlázz.hu writes them; re-query requests in a table.
 
 Before, ``E-WEB-2026-9`` was read as issued under the prefix ``E-WEB`` and ``D-WEB-17`` as
 not numbered at all. Every stored number is read again, and a prefix learned with the
@@ -12,6 +12,7 @@ from odoo.addons.innonest_szamlazz.szamlazz_agent import split_document_number
 
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
+    _requests_from_flags(cr)
     Invoice = env["szamlazz.invoice"].with_context(active_test=False)
     for invoice in Invoice.search([]):
         parts = split_document_number(invoice.number)
@@ -39,3 +40,22 @@ def migrate(cr, version):
             {"default_prefix_id": target.id}
         )
         learned.active = False
+
+
+def _requests_from_flags(cr):
+    """Documents flagged for a re-query by 18.0.1.0.0 (a column the ORM no longer writes,
+    left in place by the upgrade) keep their request."""
+    cr.execute(
+        """
+        SELECT 1 FROM information_schema.columns
+         WHERE table_name = 'szamlazz_invoice' AND column_name = 'requery_requested'
+        """
+    )
+    if cr.fetchone():
+        cr.execute(
+            """
+            INSERT INTO szamlazz_requery (invoice_id, company_id, reason, create_date, write_date)
+            SELECT id, company_id, 'ipn', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM szamlazz_invoice WHERE requery_requested
+            """
+        )
