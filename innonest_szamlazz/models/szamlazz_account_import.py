@@ -118,7 +118,7 @@ class SzamlazzAccount(models.Model):
             )
             if not self.env.cr.fetchone()[0]:
                 continue  # another worker is pulling this account right now
-            problem = False
+            problem, skipped = False, []
             try:
                 queries = CountedQueries(account._get_client(), self._pull_limit())
                 webshop_prefixes = account.prefix_ids.filtered(
@@ -139,7 +139,12 @@ class SzamlazzAccount(models.Model):
                                 pulled += account._pull_referenced_document(document, queries)
                             except IntakeConflictError:
                                 break  # a push is storing it right now; it is not lost
-                            pulled += 1
+                            except errors.InvalidResponseError as error:
+                                # One document Odoo cannot store stops neither the walk
+                                # nor the run; the account says which and why.
+                                skipped.append("%s: %s" % (number, error.message))
+                            else:
+                                pulled += 1
                             sequence += 1
             except QueryBudgetSpent:
                 more_waiting = True
@@ -148,6 +153,8 @@ class SzamlazzAccount(models.Model):
                     "Számlázz.hu could not be asked for new documents: %s",
                     getattr(error, "message", None) or str(error),
                 )
+            if skipped and not problem:
+                problem = _("Documents Odoo cannot store were left out: %s", "; ".join(skipped))
             account.write({"import_last_run": fields.Datetime.now(), "import_last_error": problem})
         return pulled, more_waiting
 
@@ -356,9 +363,17 @@ class SzamlazzAccount(models.Model):
             )
         invoice.write(values)
         for document in documents:
-            # A push storing the same document right now makes this answer redundant.
-            with contextlib.suppress(IntakeConflictError):
+            try:
                 invoice._store_document(self, document.raw, "requery")
+            except IntakeConflictError:
+                continue  # a push storing the same document right now makes this redundant
+            except errors.InvalidResponseError as error:
+                self.import_last_error = _(
+                    "Re-query of %(number)s: %(error)s", number=document.number, error=error.message
+                )
+                invoice.message_post(
+                    body=_("Számlázz.hu's current version cannot be stored: %s", error.message)
+                )
 
     def _current_versions_at_szamlazz(self, invoice):
         """What Számlázz.hu has now for ``invoice``: its current version; for a proforma that

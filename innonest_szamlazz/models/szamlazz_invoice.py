@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import logging
 import threading
+from decimal import Decimal
 
 import psycopg2
 import psycopg2.errorcodes
@@ -66,6 +67,51 @@ CONCURRENT_CHANGES = (
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.UniqueViolation,
 )
+
+
+# What the columns a document is stored in can hold (PostgreSQL int4; an index row of a
+# text column stays far below its 2.7 kB limit). Real Számlázz.hu values are much smaller.
+MAX_INTEGER = 2**31 - 1
+MAX_INDEXED_TEXT = 200
+MAX_AMOUNT = Decimal("1e15")
+
+
+def unstorable_values(document):
+    """Why ``document`` cannot be stored as it is, in words; empty when it can."""
+    parts = split_document_number(document.number)
+    texts = [
+        ("alap/szamlaszam", document.number),
+        ("alap/rendelesszam", document.order_number),
+        ("alap/hivszamlaszam", document.referenced_invoice),
+        ("alap/hivdijbekszam", document.referenced_proforma),
+        ("vevo/azonosito", document.buyer.identifier),
+    ]
+    integers = [
+        ("alap/id", document.internal_id),
+        ("the sequence of the number", parts and parts.sequence),
+        ("the year of the number", parts and parts.year),
+    ] + [("tetel/sztetordering", item.ordering) for item in document.items]
+    amounts = [("totalossz", document.gross), ("totalossz", document.net)] + [
+        ("tetel", value)
+        for item in document.items
+        for value in (item.quantity, item.net_unit_price, item.gross)
+    ]
+    problems = [
+        "%s is %d characters long (at most %d)" % (name, len(value), MAX_INDEXED_TEXT)
+        for name, value in texts
+        if value and len(value) > MAX_INDEXED_TEXT
+    ]
+    problems += [
+        "%s %s is out of range (at most %d)" % (name, value, MAX_INTEGER)
+        for name, value in integers
+        if value and not -MAX_INTEGER <= value <= MAX_INTEGER
+    ]
+    problems += [
+        "%s holds %s, out of range" % (name, value)
+        for name, value in amounts
+        if value is not None and abs(value) >= MAX_AMOUNT
+    ]
+    return problems
 
 
 def _amount(value):
@@ -377,6 +423,11 @@ class SzamlazzInvoice(models.Model):
         is storing the same new document at this very moment.
         """
         document = parse_szamla_document(xml_bytes)
+        unstorable = unstorable_values(document)
+        if unstorable:
+            raise errors.InvalidResponseError(
+                None, "the document cannot be stored: %s" % "; ".join(unstorable)
+            )
         digest = hashlib.sha256(xml_bytes).hexdigest()
         invoice = self.sudo().search(
             [("company_id", "=", account.company_id.id), ("number", "=", document.number)], limit=1

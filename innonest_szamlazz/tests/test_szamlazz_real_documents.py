@@ -12,6 +12,7 @@ from pathlib import Path
 from lxml import etree
 from odoo.tests import tagged
 
+from ..szamlazz_agent import parse_szamla_document
 from .common import SzamlazzHttpCase, xsd_dir
 from .szamla_documents import PDF, szamla_xml
 from .test_szamlazz_intake import StockMixin
@@ -166,6 +167,34 @@ class SzamlazzRealDocumentsCase(StockMixin, SzamlazzHttpCase):
                 [("number", "in", ["WEB-2026-551", "WEB-2026-552"])]
             )
         )
+
+    def test_values_out_of_range_are_refused_at_the_door(self):
+        """Before, each of these reached PostgreSQL and every retry answered 500."""
+        long_number = "X" * 2990 + "-2026-1"
+        cases = [
+            szamla_xml("WEB-2026-3000000000", items=COFFEE),
+            szamla_xml("WEB-2026-581", items=COFFEE, internal_id=99999999999),
+            szamla_xml(long_number, items=COFFEE),
+            szamla_xml("WEB-2026-582", items=COFFEE, order_number="R" * 3000),
+        ]
+        for xml in cases:
+            answer = self.push(xml)
+            self.assertEqual(answer.status_code, 400, answer.text[:200])
+            self.assertIn(b"cannot be stored", answer.content)
+        stored = self.env["szamlazz.invoice"].search(
+            [("number", "in", ["WEB-2026-3000000000", "WEB-2026-581", "WEB-2026-582"])]
+        )
+        self.assertFalse(stored)
+
+    def test_a_requery_answer_out_of_range_is_a_reason_not_a_crash(self):
+        invoice = self.pushed_and_processed(szamla_xml("WEB-2026-591", items=COFFEE))
+        answer = parse_szamla_document(
+            szamla_xml("WEB-2026-591", items=COFFEE, internal_id=99999999999)
+        )
+        self.account._store_requery_answer(invoice, [answer])
+        self.assertIn("WEB-2026-591", self.account.import_last_error)
+        self.assertIn("out of range", self.account.import_last_error)
+        self.assertEqual(invoice.state, "done", "the stored version stays")
 
     def test_a_changed_item_needs_attention_in_words(self):
         """Számlázz.hu changes only payments, the storno flag and accounting fields after
