@@ -1,13 +1,16 @@
 """Payments recorded from Odoo reach Számlázz.hu exactly once (sandbox)."""
 
+import threading
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from odoo import fields
-from odoo.tests import new_test_user, tagged
+from odoo import SUPERUSER_ID, api, fields
+from odoo.service.model import retrying
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..szamlazz_agent import CreditEntryRequest, PaymentRequest
-from .common import SzamlazzCase
+from .common import SANDBOX_AGENT_KEY, SandboxProcess, SzamlazzCase
 
 CREDIT_ENTRY_ACTION = "action-szamla_agent_kifiz"
 
@@ -105,3 +108,91 @@ class TestPaymentRegistration(SzamlazzCase):
         self.assertEqual(write.state, "done")
         self.assertAlmostEqual(self.invoice.amount_paid, 300, msg="counted once, not twice")
         self.assertEqual(self.credit_entries(), 1)
+
+
+@tagged("post_install", "-at_install", "innonest_szamlazz")
+class TestPaymentMeetsAPush(TransactionCase):
+    """Register Payment while Számlázz.hu's push of the same invoice is stored: before,
+    the wizard's transaction met the push's change, Odoo retried the click, and the retry
+    registered the payment a second time (or the user saw "Oops"). Real transactions:
+    the click runs where Odoo runs it, with its commits."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = SandboxProcess().start()
+        cls.addClassCleanup(cls.sandbox.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.reset()
+        number = self.sandbox.issue(
+            kind="SZ",
+            buyer={"name": "Fizető Kft.", "zip": "1111", "city": "Budapest", "street": "Fő u. 1."},
+            items=[{"name": "Kávébab", "quantity": 1, "net_unit_price": 1000, "vat_rate": "27"}],
+        )["number"]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            if env["szamlazz.account"].search_count([("company_id", "=", company.id)]):
+                self.skipTest("the main company has a committed Számlázz.hu account")
+            account = env["szamlazz.account"].create(
+                {
+                    "company_id": company.id,
+                    "agent_key": SANDBOX_AGENT_KEY,
+                    "agent_url": self.sandbox.agent_url,
+                    "state": "connected",
+                }
+            )
+            xml = account._get_client().query_invoice(number=number).raw
+            invoice, _document = env["szamlazz.invoice"]._store_document(account, xml, "pull")
+            invoice._process()
+            self.ids = {"account": account.id, "invoice": invoice.id}
+        self.addCleanup(self._remove)
+
+    def _remove(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["szamlazz.agent.write"].search([("account_id", "=", self.ids["account"])]).unlink()
+            env["szamlazz.payment.wizard"].search(
+                [("invoice_id", "=", self.ids["invoice"])]
+            ).unlink()
+            env["szamlazz.invoice"].browse(self.ids["invoice"]).unlink()
+            env["szamlazz.account"].browse(self.ids["account"]).unlink()
+
+    def test_the_click_that_met_a_push_registers_once_and_says_so(self):
+        self.sandbox.control("POST", "faults", {"kind": "latency", "seconds": 1.5})
+        answers = []
+        # The environment is made here: making one takes the registry's lock, which the
+        # test runner holds; the click itself runs in its own thread, as in a worker.
+        click_cr = self.registry.cursor()
+        self.addCleanup(click_cr.close)
+        env = api.Environment(click_cr, SUPERUSER_ID, {})
+        wizard = env["szamlazz.payment.wizard"].create(
+            {"invoice_id": self.ids["invoice"], "amount": 500}
+        )
+        click_cr.commit()
+
+        def click():
+            answers.append(retrying(wizard.action_register, env))
+            click_cr.commit()
+
+        clicked = threading.Thread(target=click)
+        clicked.start()
+        time.sleep(0.7)  # the credit entry is on its way to Számlázz.hu
+        with self.registry.cursor() as cr:
+            # Számlázz.hu's push of the invoice is stored meanwhile.
+            push_env = api.Environment(cr, SUPERUSER_ID, {})
+            push_env["szamlazz.invoice"].browse(self.ids["invoice"]).write({"note": "pushed"})
+        clicked.join(60)
+
+        self.assertEqual(len(answers), 1, "the click ended with an answer, not an error")
+        self.assertEqual(answers[0]["tag"], "display_notification")
+        credit_entries = self.sandbox.state()["request_counts"]["by_action"][CREDIT_ENTRY_ACTION]
+        self.assertEqual(credit_entries, 1)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            invoice = env["szamlazz.invoice"].browse(self.ids["invoice"])
+            notes = invoice.message_ids.filtered(lambda m: "recorded a payment" in (m.body or ""))
+            self.assertEqual(len(notes), 1, "who recorded it is kept, once")
+            self.assertAlmostEqual(invoice.amount_paid, 500)
