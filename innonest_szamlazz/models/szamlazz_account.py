@@ -260,18 +260,23 @@ class SzamlazzAccount(models.Model):
         """Ask Számlázz.hu about ``tax_number`` with ``agent_key``: a call that changes
         nothing but needs a valid key.
 
-        :return: ``(TaxpayerInfo, False)`` on success, ``(None, message)`` otherwise,
-            the message written for a shop owner.
+        :return: ``(TaxpayerInfo, False, False)`` on success, ``(None, message,
+            transient)`` otherwise: the message written for a shop owner, and whether the
+            failure says nothing about the key (Számlázz.hu down, no answer).
         """
         self.ensure_one()
         if not agent_key:
-            return None, _("Paste the Agent key first.")
+            return None, _("Paste the Agent key first."), False
         tax_id = hungarian_tax_core(tax_number)
         if not tax_id:
-            return None, _(
-                "“%(tax_number)s” is not a Hungarian tax number. Enter your company's tax "
-                "number, e.g. 12345678-2-42.",
-                tax_number=tax_number or "",
+            return (
+                None,
+                _(
+                    "“%(tax_number)s” is not a Hungarian tax number. Enter your company's tax "
+                    "number, e.g. 12345678-2-42.",
+                    tax_number=tax_number or "",
+                ),
+                False,
             )
         # Someone is waiting in front of the wizard: one retry, not five.
         client = self._make_client(agent_key, max_attempts=2)
@@ -283,16 +288,23 @@ class SzamlazzAccount(models.Model):
                 self.company_id.name,
                 type(error).__name__,
             )
-            return None, self._describe_check_error(error, tax_id)
+            transient = isinstance(
+                error, (TemporarilyUnavailableError, OutcomeUnknownError, InvalidResponseError)
+            )
+            return None, self._describe_check_error(error, tax_id), transient
         finally:
             client.close()
         if not taxpayer.valid:
-            return None, _(
-                "Számlázz.hu accepted the Agent key, but the tax authority (NAV) lists "
-                "the tax number %(tax_number)s as invalid. Check your company's tax number.",
-                tax_number=tax_id,
+            return (
+                None,
+                _(
+                    "Számlázz.hu accepted the Agent key, but the tax authority (NAV) lists "
+                    "the tax number %(tax_number)s as invalid. Check your company's tax number.",
+                    tax_number=tax_id,
+                ),
+                False,
             )
-        return taxpayer, False
+        return taxpayer, False, False
 
     def _describe_check_error(self, error, tax_id):
         if isinstance(error, AuthenticationError):
@@ -366,8 +378,13 @@ class SzamlazzAccount(models.Model):
         agent_key = self.sudo().agent_key
         if not agent_key:
             raise UserError(_("Paste the Agent key first: run Connect Számlázz.hu."))
-        taxpayer, error = self._check_agent_key(agent_key, self.company_id.vat)
-        if error:
+        taxpayer, error, transient = self._check_agent_key(agent_key, self.company_id.vat)
+        if error and transient:
+            # Says nothing about the key: the account stays as it is (a maintenance window
+            # must not stop the pull and the imports until someone checks again by hand).
+            self._note_check_unanswered(error)
+            notification = {"type": "warning", "message": error, "sticky": True}
+        elif error:
             self._mark_check_failed(error)
             notification = {"type": "danger", "message": error, "sticky": True}
         else:
@@ -381,6 +398,27 @@ class SzamlazzAccount(models.Model):
             "tag": "display_notification",
             "params": dict(notification, next={"type": "ir.actions.client", "tag": "soft_reload"}),
         }
+
+    def _note_check_unanswered(self, message):
+        self.write({"last_check_date": fields.Datetime.now(), "last_error": message})
+        self.message_post(
+            body=_(
+                "Számlázz.hu could not be asked whether it accepts the key (%s); the "
+                "connection stays as it was.",
+                message,
+            )
+        )
+
+    def _recover_from_error(self):
+        """Accounts in error whose key Számlázz.hu accepts again are connected again; run by
+        the import, so that no one has to check by hand after Számlázz.hu was fixed."""
+        for account in self.filtered(lambda a: a.state == "error" and a.sudo().agent_key):
+            taxpayer, error, _transient = account._check_agent_key(
+                account.sudo().agent_key, account.company_id.vat
+            )
+            if taxpayer and not error:
+                account._mark_check_passed()
+                account.message_post(body=_("Számlázz.hu accepts the Agent key again."))
 
     def action_regenerate_push_key(self):
         """A new push key; the old one stops working until the new one is registered."""

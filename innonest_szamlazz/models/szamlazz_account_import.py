@@ -405,6 +405,7 @@ class SzamlazzAccount(models.Model):
         # Only the accounts of the companies this user may use: another company's inbox is
         # not theirs to process, nor its counts to see.
         accounts = (self or self.search([])).sudo()
+        accounts._recover_from_error()
         requeried = accounts._requery_flagged_documents()
         pulled, more_waiting = accounts._pull_new_documents()
         Invoice = self.env["szamlazz.invoice"]

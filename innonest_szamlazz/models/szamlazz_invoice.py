@@ -931,6 +931,7 @@ class SzamlazzInvoice(models.Model):
         new ones, then process one batch of the inbox. Odoo runs it again at once while
         ``_notify_progress`` reports work remaining, committing after each run."""
         accounts = self.env["szamlazz.account"].sudo().search([])
+        accounts._recover_from_error()
         requeried = accounts._requery_flagged_documents()
         pulled, more_waiting = accounts._pull_new_documents()
         # What arrived is safe before processing starts, whatever processing does.

@@ -189,10 +189,27 @@ class TestSzamlazzAccount(SzamlazzCase):
         self.account.state = "error"
         self.account.action_check_connection()
         self.assertEqual(self.account.state, "connected")
-        self.sandbox.control("POST", "faults", {"kind": "maintenance", "times": 5})
+        self.account.sudo().agent_key = "refused-key"
         self.account.action_check_connection()
-        self.assertEqual(self.account.state, "error")
+        self.assertEqual(self.account.state, "error", "a refused key is an error")
+        self.assertIn("did not accept", self.account.last_error)
+
+    def test_a_check_during_maintenance_leaves_the_account_working(self):
+        """One check in a maintenance window parked the account in Error for good: the
+        pull skipped it and Import now disappeared until someone checked by hand."""
+        self.company.vat = "12345678-2-42"
+        self.sandbox.control("POST", "faults", {"kind": "maintenance", "times": 5})
+        answer = self.account.action_check_connection()
+        self.assertEqual(answer["params"]["type"], "warning")
+        self.assertEqual(self.account.state, "connected")
         self.assertIn("under maintenance", self.account.last_error)
+
+    def test_the_import_recovers_an_account_in_error_by_itself(self):
+        self.company.vat = "12345678-2-42"
+        self.account.state = "error"
+        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.assertEqual(self.account.state, "connected")
+        self.assertFalse(self.account.last_error)
 
     def test_neutralize_blanks_the_keys(self):
         production_push_key = self.account.push_key

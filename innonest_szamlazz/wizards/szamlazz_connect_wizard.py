@@ -120,7 +120,7 @@ class SzamlazzConnectWizard(models.TransientModel):
             {"company_id": self.company_id.id}
         )
         self.account_id = account
-        taxpayer, error = account._check_agent_key(agent_key, self.tax_number)
+        taxpayer, error, transient = account._check_agent_key(agent_key, self.tax_number)
         if error:
             self.error_message = error
             if account.state == "connected":
@@ -128,6 +128,8 @@ class SzamlazzConnectWizard(models.TransientModel):
                 account.message_post(
                     body=_("A new Agent key was not accepted, the current one stays: %s", error)
                 )
+            elif transient:
+                account._note_check_unanswered(error)
             else:
                 account._mark_check_failed(error)
             return self._reopen()
