@@ -6,7 +6,7 @@ import threading
 
 from odoo import _, api, fields, models
 from odoo.addons.base.models.res_bank import sanitize_account_number
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..szamlazz_agent import (
     AgentClient,
@@ -188,6 +188,31 @@ class SzamlazzAccount(models.Model):
                 )
         return super().write(vals)
 
+    @api.constrains("agent_key")
+    def _check_agent_key_unique(self):
+        """One Számlázz.hu account, one company: connected to two, every invoice would be
+        imported into both and move the stock of both."""
+        for account in self.sudo().filtered("agent_key"):
+            holder = account._holder_of_agent_key(account.agent_key)
+            if holder:
+                raise ValidationError(account._key_taken_message(holder))
+
+    def _holder_of_agent_key(self, agent_key):
+        """Another company's account that uses ``agent_key``, if any."""
+        self.ensure_one()
+        return self.sudo().search(
+            [("agent_key", "=", agent_key), ("id", "!=", self.id or 0)], limit=1
+        )
+
+    def _key_taken_message(self, holder):
+        return _(
+            "This Agent key is already connected to %(company)s. One Számlázz.hu account "
+            "can be connected to one company only: create an Agent key of the Számlázz.hu "
+            "account of %(this)s, or disconnect %(company)s first.",
+            company=holder.company_id.name,
+            this=self.company_id.name,
+        )
+
     def _import_start_date(self):
         """The first issue day whose documents move stock: the "Import Invoices From" day
         when set, else the day of the first connection (older documents are history the
@@ -267,6 +292,9 @@ class SzamlazzAccount(models.Model):
         self.ensure_one()
         if not agent_key:
             return None, _("Paste the Agent key first."), False
+        holder = self._holder_of_agent_key(agent_key)
+        if holder:
+            return None, self._key_taken_message(holder), False
         tax_id = hungarian_tax_core(tax_number)
         if not tax_id:
             return (

@@ -1,7 +1,11 @@
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import SANDBOX_AGENT_KEY, SzamlazzCase
+
+# The new shop's own Számlázz.hu account: the demo key belongs to the main company's.
+SHOP_KEY = "uj-bolt-agent-key"
 
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
@@ -24,6 +28,10 @@ class TestConnectWizard(SzamlazzCase):
             "innonest_szamlazz.agent_url", cls.sandbox.agent_url
         )
 
+    def setUp(self):
+        super().setUp()
+        self.sandbox.control("POST", "accounts", {"agent_key": SHOP_KEY})
+
     def _wizard(self, company, **values):
         values.setdefault("tax_number", "12345678")
         return (
@@ -37,12 +45,12 @@ class TestConnectWizard(SzamlazzCase):
         return self.env["szamlazz.account"].search([("company_id", "=", company.id)])
 
     def test_good_key_connects_and_offers_the_company_data(self):
-        wizard = self._wizard(self.new_company, agent_key=SANDBOX_AGENT_KEY)
+        wizard = self._wizard(self.new_company, agent_key=SHOP_KEY)
         wizard.action_check_key()
 
         account = self._account_of(self.new_company)
         self.assertEqual(account.state, "connected")
-        self.assertEqual(account.agent_key, SANDBOX_AGENT_KEY)
+        self.assertEqual(account.agent_key, SHOP_KEY)
         self.assertEqual(account.agent_url, self.sandbox.agent_url)
         self.assertFalse(account.last_error)
         self.assertTrue(account.last_check_date)
@@ -77,7 +85,7 @@ class TestConnectWizard(SzamlazzCase):
         self.assertEqual(str(account.backfill_date), "2026-01-01")
 
     def test_ticked_name_replaces_the_company_name(self):
-        wizard = self._wizard(self.new_company, agent_key=SANDBOX_AGENT_KEY)
+        wizard = self._wizard(self.new_company, agent_key=SHOP_KEY)
         wizard.action_check_key()
         wizard.line_ids.filtered(lambda line: line.field_name == "name").apply = True
         wizard.action_apply_company_data()
@@ -97,7 +105,7 @@ class TestConnectWizard(SzamlazzCase):
 
     def test_maintenance_is_explained_and_recorded(self):
         self.sandbox.control("POST", "faults", {"kind": "maintenance", "times": 5})
-        wizard = self._wizard(self.new_company, agent_key=SANDBOX_AGENT_KEY)
+        wizard = self._wizard(self.new_company, agent_key=SHOP_KEY)
         wizard.action_check_key()
 
         self.assertEqual(wizard.step, "key")
@@ -106,12 +114,11 @@ class TestConnectWizard(SzamlazzCase):
         self.assertEqual(account.state, "draft", "an outage says nothing about the key")
         self.assertIn("under maintenance", account.last_error)
         # Someone is waiting: the check gives up after one retry.
-        self.assertEqual(self.sandbox.state()["request_counts"]["total"], 2)
+        shop_state = self.sandbox.control("GET", "state?agent_key=" + SHOP_KEY)
+        self.assertEqual(shop_state["request_counts"]["total"], 2)
 
     def test_unknown_tax_number_is_explained(self):
-        wizard = self._wizard(
-            self.new_company, agent_key=SANDBOX_AGENT_KEY, tax_number="99999999-2-42"
-        )
+        wizard = self._wizard(self.new_company, agent_key=SHOP_KEY, tax_number="99999999-2-42")
         wizard.action_check_key()
         self.assertEqual(wizard.step, "key")
         self.assertIn("99999999", wizard.error_message)
@@ -124,7 +131,7 @@ class TestConnectWizard(SzamlazzCase):
         self.assertFalse(self.sandbox.state().get("requests", []))
 
     def test_a_tax_number_that_is_not_one_is_refused_before_calling(self):
-        wizard = self._wizard(self.new_company, agent_key=SANDBOX_AGENT_KEY, tax_number="12-34")
+        wizard = self._wizard(self.new_company, agent_key=SHOP_KEY, tax_number="12-34")
         wizard.action_check_key()
         self.assertIn("is not a Hungarian tax number", wizard.error_message)
         agent_calls = self.sandbox.state().get("requests", [])
@@ -177,7 +184,7 @@ class TestConnectWizard(SzamlazzCase):
         )
         with Form(wizard_model) as form:
             self.assertEqual(form.step, "key")
-            form.agent_key = SANDBOX_AGENT_KEY
+            form.agent_key = SHOP_KEY
             form.tax_number = "12345678-2-42"
         action = form.record.action_check_key()
         self.assertEqual(
@@ -205,8 +212,22 @@ class TestConnectWizard(SzamlazzCase):
                 allowed_company_ids=[self.company.id, self.new_company.id],
                 default_company_id=self.new_company.id,
             )
-            .create({"agent_key": SANDBOX_AGENT_KEY})
+            .create({"agent_key": SHOP_KEY})
         )
         self.assertEqual(wizard.tax_number, "12345678-2-42")
         wizard.action_check_key()
         self.assertEqual(self._account_of(self.new_company).state, "connected")
+
+    def test_a_key_connected_to_another_company_is_refused(self):
+        """One Számlázz.hu account in two companies would import every invoice into both
+        and move the stock of both."""
+        wizard = self._wizard(self.new_company, agent_key=SANDBOX_AGENT_KEY)
+        wizard.action_check_key()
+        self.assertEqual(wizard.step, "key")
+        self.assertIn(self.company.name, wizard.error_message)
+        self.assertIn("already connected", wizard.error_message)
+        account = self._account_of(self.new_company)
+        self.assertNotEqual(account.state, "connected")
+        self.assertFalse(account.agent_key)
+        with self.assertRaisesRegex(ValidationError, "already connected"):
+            account.sudo().agent_key = SANDBOX_AGENT_KEY
