@@ -288,11 +288,13 @@ class SzamlazzInvoice(models.Model):
         ),
     ]
 
-    @api.depends("amount_gross", "payment_ids.amount")
+    @api.depends("amount_gross", "payment_ids.amount", "cancelled", "kind")
     def _compute_amounts(self):
         for invoice in self:
             invoice.amount_paid = sum(invoice.payment_ids.mapped("amount"))
-            invoice.amount_residual = invoice.amount_gross - invoice.amount_paid
+            # A cancelled invoice and its storno owe nothing, whatever their totals say.
+            owes = not invoice.cancelled and invoice.kind != "SS"
+            invoice.amount_residual = invoice.amount_gross - invoice.amount_paid if owes else 0.0
 
     @api.depends(
         "kind",

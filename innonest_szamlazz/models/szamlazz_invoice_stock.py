@@ -260,49 +260,55 @@ class SzamlazzInvoice(models.Model):
         back_by_move = defaultdict(float)
         for move in already_back:
             back_by_move[move.origin_returned_move_id.id] += move.product_qty
-        lines_by_identifier = {line.identifier: line for line in self.line_ids if line.identifier}
-        by_picking = defaultdict(list)
+        storno_line_of = self._storno_lines_by_original_line(original)
+        to_return = defaultdict(dict)  # picking -> {move: quantity}
         for move in moved:
             quantity = move.product_qty - back_by_move[move.id]
-            if float_compare(quantity, 0, precision_rounding=move.product_uom.rounding) <= 0:
-                continue
-            line = lines_by_identifier.get(move.szamlazz_invoice_line_id.identifier)
-            by_picking[move.picking_id].append(
-                {
-                    "name": move.name,
-                    "product_id": move.product_id.id,
-                    "product_uom": move.product_id.uom_id.id,
-                    "product_uom_qty": quantity,
-                    "location_id": move.location_dest_id.id,
-                    "location_dest_id": move.location_id.id,
-                    "origin_returned_move_id": move.id,
-                    "szamlazz_invoice_line_id": line.id if line else False,
-                }
-            )
-        for picking, move_values in by_picking.items():
-            warehouse = picking.picking_type_id.warehouse_id or self._stock_warehouse()
-            if picking.picking_type_id.code == "outgoing":
-                picking_type = (
-                    picking.picking_type_id.return_picking_type_id or warehouse.in_type_id
-                )
-            else:
-                picking_type = warehouse.out_type_id
-            self._create_done_picking(
-                picking_type,
-                picking.location_dest_id,
-                picking.location_id,
-                move_values,
-                returned_picking=picking,
-            )
+            if float_compare(quantity, 0, precision_rounding=move.product_uom.rounding) > 0:
+                to_return[move.picking_id][move] = quantity
+        for picking, quantities in to_return.items():
+            self._return_picking(picking, quantities, storno_line_of)
         for line in self.line_ids.filtered("stock_move_ids"):
             line.stock_status = "moved"
         return []
 
-    def _create_done_picking(
-        self, picking_type, location, location_dest, move_values, returned_picking=None
-    ):
-        """Create and validate a transfer with no wizard: the quantities are the document's,
-        no backorder is kept, stock may go negative where the company allows it."""
+    def _storno_lines_by_original_line(self, original):
+        """``{original line: storno line}``: the storno repeats the items in their order, so
+        the n-th item of an identifier answers the n-th one (two items may share a SKU)."""
+        storno_lines = defaultdict(list)
+        for line in self.line_ids.sorted(lambda line: (line.sequence, line.id)):
+            storno_lines[line.identifier].append(line)
+        pairs = {}
+        seen = defaultdict(int)
+        for line in original.line_ids.sorted(lambda line: (line.sequence, line.id)):
+            candidates = storno_lines.get(line.identifier, [])
+            if seen[line.identifier] < len(candidates):
+                pairs[line] = candidates[seen[line.identifier]]
+            seen[line.identifier] += 1
+        return pairs
+
+    def _return_picking(self, picking, quantities, storno_line_of):
+        """Odoo's own return of ``picking`` for ``{move: quantity}``, validated: the goods
+        come back as a return of the delivery they left with."""
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_id=picking.id, active_model="stock.picking", active_ids=picking.ids
+            )
+            .create({"picking_id": picking.id})
+        )
+        for return_line in wizard.product_return_moves:
+            return_line.quantity = quantities.get(return_line.move_id, 0.0)
+        returned = wizard._create_return()
+        returned.origin = "%s (%s)" % (returned.origin, self.number)
+        for move in returned.move_ids:
+            line = storno_line_of.get(move.origin_returned_move_id.szamlazz_invoice_line_id)
+            move.szamlazz_invoice_line_id = line.id if line else False
+        self._validate_done(returned)
+        return returned
+
+    def _create_done_picking(self, picking_type, location, location_dest, move_values):
+        """Create and validate a transfer of the document's quantities."""
         origin = self.number + (" / %s" % self.order_number if self.order_number else "")
         picking = self.env["stock.picking"].create(
             {
@@ -312,7 +318,6 @@ class SzamlazzInvoice(models.Model):
                 "location_id": location.id,
                 "location_dest_id": location_dest.id,
                 "company_id": self.company_id.id,
-                "return_id": returned_picking.id if returned_picking else False,
                 "move_ids": [
                     Command.create(dict(values, company_id=self.company_id.id))
                     for values in move_values
@@ -320,6 +325,12 @@ class SzamlazzInvoice(models.Model):
             }
         )
         picking.action_confirm()
+        self._validate_done(picking)
+        return picking
+
+    def _validate_done(self, picking):
+        """Validate ``picking`` with no wizard: the quantities are the document's, no
+        backorder is kept, stock may go negative where the company allows it."""
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
         picking.move_ids.picked = True
@@ -337,4 +348,3 @@ class SzamlazzInvoice(models.Model):
                 )
             )
         self.picking_ids = [Command.link(picking.id)]
-        return picking

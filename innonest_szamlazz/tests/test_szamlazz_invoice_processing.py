@@ -190,8 +190,16 @@ class SzamlazzProcessingCase(TransactionCase):
         self.assertTrue(original.cancelled)
         self.assertFalse(original.payment_state, "a cancelled invoice is not owed")
         back = storno.picking_ids
-        self.assertEqual(back.picking_type_id.code, "incoming")
-        self.assertEqual(back.return_id, original.picking_ids)
+        delivery = original.picking_ids
+        self.assertEqual(back.picking_type_id, delivery.picking_type_id.return_picking_type_id)
+        self.assertEqual(back.return_id, delivery)
+        self.assertEqual(back.origin, "Return of %s (T4-2026-7)" % delivery.name)
+        self.assertEqual(
+            back.move_ids.origin_returned_move_id, delivery.move_ids, "each move comes back"
+        )
+        self.assertEqual(back.move_ids.move_orig_ids, delivery.move_ids, "as Odoo links returns")
+        self.assertEqual(back.move_ids.szamlazz_invoice_line_id, storno.line_ids)
+        self.assertEqual((original.amount_residual, storno.amount_residual), (0, 0), "owes nothing")
         storno.action_reprocess()
         self.assertEqual(self.available(self.mug), 10, "a storno returns the goods once")
 

@@ -1,4 +1,5 @@
-"""18.0.1.1.0: numbers read the way Számlázz.hu writes them; re-query requests in a table.
+"""18.0.1.1.0: numbers read the way Számlázz.hu writes them; re-query requests in a table;
+cancelled invoices and stornos owe nothing.
 
 Before, ``E-WEB-2026-9`` was read as issued under the prefix ``E-WEB`` and ``D-WEB-17`` as
 not numbered at all. Every stored number is read again, and a prefix learned with the
@@ -13,6 +14,9 @@ from odoo.addons.innonest_szamlazz.szamlazz_agent import split_document_number
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     _requests_from_flags(cr)
+    env["szamlazz.invoice"].search(
+        ["|", ("cancelled", "=", True), ("kind", "=", "SS")]
+    )._compute_amounts()
     Invoice = env["szamlazz.invoice"].with_context(active_test=False)
     for invoice in Invoice.search([]):
         parts = split_document_number(invoice.number)
