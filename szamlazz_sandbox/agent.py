@@ -474,7 +474,7 @@ class Agent:
             call.number = doc.number
             rendered = pdf.render(doc, account.seller.name) if fields.flag("pdf") else None
             element = documents.build_szamla(account, doc, rendered)
-            omit = (*account.omit_elements, *doc.omit)
+            omit = (*account.query_omit_elements, *account.omit_elements, *doc.omit)
         self.schemas.self_check(element, "szamla", f"query {doc.number}")
         variants.depart(element, omit)
         return AgentReply(200, [], documents.serialize(element))

@@ -50,6 +50,7 @@ ACCOUNT_SETTINGS = (
     "proforma_numbers_with_year",
     "lookup_delay_seconds",
     "omit_elements",
+    "query_omit_elements",
 )
 
 
@@ -132,8 +133,9 @@ class Control:
             if not delay >= 0:
                 raise ControlError(400, "lookup_delay_seconds must be a number >= 0")
             settings["lookup_delay_seconds"] = delay
-        if "omit_elements" in settings:
-            settings["omit_elements"] = self._omit(settings["omit_elements"], "omit_elements")
+        for name in ("omit_elements", "query_omit_elements"):
+            if name in settings:
+                settings[name] = self._omit(settings[name], name)
         account = self.store.upsert_account(agent_key, seller, **settings)
         return self._account_info(account)
 
@@ -151,6 +153,7 @@ class Control:
             "proforma_numbers_with_year": account.proforma_numbers_with_year,
             "lookup_delay_seconds": account.lookup_delay_seconds,
             "omit_elements": list(account.omit_elements),
+            "query_omit_elements": list(account.query_omit_elements),
         }
 
     @staticmethod

@@ -263,6 +263,16 @@ class Account:
     lookup_delay_seconds: float = 0.0
     # Elements left out of this account's pushes and query answers (variants.OMITTABLE).
     omit_elements: tuple[str, ...] = ()
+    # Left out of XML query answers only: what the official query answer example omits
+    # (pushes carry them, as the official push example does); gazdEsemAzon stays, live
+    # answers were seen with it.
+    query_omit_elements: tuple[str, ...] = (
+        "alap/keszpenz",
+        "alap/katafokonyv",
+        "vevo/lokacio",
+        "vevo/privatePersonIndicator",
+        "tetel/sztetordering",
+    )
     documents: dict[str, Document] = field(default_factory=dict)
     # Deleted and converted proformas: gone from every query, kept for /_sandbox/state.
     removed: dict[str, Document] = field(default_factory=dict)

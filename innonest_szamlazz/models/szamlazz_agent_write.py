@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_repr, format_amount, format_datetime
+from odoo.tools import SQL, float_compare, float_repr, format_amount, format_datetime
 
 from ..szamlazz_agent import (
     CreditEntryRequest,
@@ -201,6 +201,21 @@ class SzamlazzAgentWrite(models.Model):
         outcome as soon as it is known. Tests run in one transaction and skip this."""
         if not getattr(threading.current_thread(), "testing", False):
             self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _claim(self, record):
+        """Make a click the only one working on ``record`` (the invoice a payment goes on,
+        the order or buyer a proforma is for). A no-op update of its row: a second click
+        waits for the first, and when the first has committed its request, fails with a
+        serialization error that Odoo retries on a fresh snapshot, which sees the request.
+        (``SELECT … FOR UPDATE`` would let it go on with its old snapshot and send again.)"""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET write_date = write_date WHERE id = %s",
+                SQL.identifier(record._table),
+                record.id,
+            )
+        )
 
     @api.model
     def _begin(self, values):
@@ -419,6 +434,15 @@ class SzamlazzAgentWrite(models.Model):
             except IntakeConflictError:
                 # A push stores the same proforma right now: the next check links it.
                 continue
+            except (UserError, SzamlazzError) as error:
+                # This request cannot be checked now (no key any more, a document Odoo
+                # cannot store): said on it; the others are checked all the same.
+                write.write(
+                    {
+                        "last_check_date": now,
+                        "reason": getattr(error, "message", None) or str(error.args[0]),
+                    }
+                )
 
     def _check_one(self, now):
         if self._lacks_mirror():

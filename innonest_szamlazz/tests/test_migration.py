@@ -28,12 +28,17 @@ class TestNumberingMigration(TransactionCase):
             }
         )
         account.default_prefix_id = wrong
+        unmapped = self.env["szamlazz.prefix"].create(
+            {"account_id": account.id, "name": "E-MIGB", "is_webshop": True}
+        )
         invoice, _document = self.env["szamlazz.invoice"]._store_document(
             account, szamla_xml("E-MIG-2026-9", items=[("A", None, 1, 100)]), "push"
         )
+        digest = invoice.content_sha256
+        # As 18.0.1.0.0 stored it: prefix E-MIG, no e-invoice series, no content digest.
         invoice.write(
-            {"number_prefix": "E-MIG", "number_e_invoice": False}
-        )  # as 18.0.1.0.0 read it
+            {"number_prefix": "E-MIG", "number_e_invoice": False, "content_sha256": False}
+        )
 
         spec = importlib.util.spec_from_file_location("post_migrate", MIGRATION)
         module = importlib.util.module_from_spec(spec)
@@ -47,4 +52,10 @@ class TestNumberingMigration(TransactionCase):
         )
         self.assertEqual((issuing.is_webshop, issuing.warehouse_id), (True, warehouse))
         self.assertFalse(wrong.active, "archived, not deleted")
+        self.assertEqual(invoice.content_sha256, digest, "its next re-query is a replay")
+        issuing_b = self.env["szamlazz.prefix"].search(
+            [("account_id", "=", account.id), ("name", "=", "MIGB")]
+        )
+        self.assertTrue(issuing_b.is_webshop, "a webshop without a warehouse stays a webshop")
+        self.assertFalse(unmapped.active)
         self.assertEqual(account.default_prefix_id, issuing)

@@ -13,7 +13,7 @@ from lxml import etree
 from odoo.tests import tagged
 
 from ..szamlazz_agent import parse_szamla_document
-from .common import SzamlazzHttpCase, xsd_dir
+from .common import SANDBOX_AGENT_KEY, SzamlazzHttpCase, xsd_dir
 from .szamla_documents import PDF, szamla_xml
 from .test_szamlazz_intake import StockMixin
 
@@ -223,6 +223,29 @@ class SzamlazzRequeryReplayCase(SzamlazzHttpCase):
     def test_requery_of_an_unchanged_pushed_invoice_changes_nothing(self):
         """A re-query asks without the PDF, so its bytes never equal the push: it is still
         the same document. No new version, no processing, and the pushed PDF stays."""
+        self.assert_requery_is_a_replay()
+
+    def test_requery_answer_without_the_elements_real_answers_omit_is_a_replay(self):
+        """Real query answers also leave out gazdEsemAzon, lokacio, sztetordering and more,
+        which pushes carry (official examples)."""
+        self.sandbox.control(
+            "POST",
+            "accounts",
+            {
+                "agent_key": SANDBOX_AGENT_KEY,
+                "omit_elements": [
+                    "alap/gazdEsemAzon",
+                    "alap/keszpenz",
+                    "alap/katafokonyv",
+                    "vevo/lokacio",
+                    "vevo/privatePersonIndicator",
+                    "tetel/sztetordering",
+                ],
+            },
+        )
+        self.assert_requery_is_a_replay()
+
+    def assert_requery_is_a_replay(self):
         self.register_push_target()
         self.env["product.product"].create(
             {"name": "Barista tanfolyam", "default_code": "T4H-COURSE", "type": "service"}

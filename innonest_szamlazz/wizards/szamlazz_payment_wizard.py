@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare
+from odoo.tools import float_compare
 
 from ..models.szamlazz_agent_write import PENDING_STATES
 from .szamlazz_proforma_wizard import PAYMENT_METHODS
@@ -36,14 +36,12 @@ class SzamlazzPaymentWizard(models.TransientModel):
 
     def action_register(self):
         self.ensure_one()
-        # A second click waits here; Odoo retries it after the first commits, and the
-        # wizard is then marked registered.
-        self.env.cr.execute(
-            SQL("SELECT id FROM %s WHERE id = %s FOR UPDATE", SQL.identifier(self._table), self.id)
-        )
+        invoice = self.invoice_id.sudo()
+        # Two clicks at once, on this wizard or another one for the same invoice: the second
+        # is retried by Odoo once the first has recorded its request, and sees it.
+        self.env["szamlazz.agent.write"]._claim(invoice)
         if self.registered:
             return {"type": "ir.actions.act_window_close"}
-        invoice = self.invoice_id.sudo()
         rounding = invoice.currency_id.rounding or 0.01
         if float_compare(self.amount, 0.0, precision_rounding=rounding) <= 0:
             raise UserError(_("Enter the amount received."))
@@ -61,6 +59,7 @@ class SzamlazzPaymentWizard(models.TransientModel):
         if answer is not None:
             self.registered = in_progress.state == "done"
             return answer
+        invoice.account_id._get_client()  # no key: said before a request is recorded
         write = Write._begin(
             {
                 "kind": "credit_entry",

@@ -1,9 +1,10 @@
+import dataclasses
 from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_repr
+from odoo.tools import float_repr
 
 from ..models.szamlazz_account import INVOICE_LANGUAGES
 from ..models.szamlazz_agent_write import PENDING_STATES
@@ -161,7 +162,7 @@ class SzamlazzProformaWizard(models.TransientModel):
     def action_create_proforma(self):
         """Send the proforma (or find the one already on its way) and open its mirror."""
         self.ensure_one()
-        self._lock_idempotency_record()
+        self.env["szamlazz.agent.write"]._claim(self._idempotency_record())
         proforma = self._existing_proforma()
         if not proforma:
             in_progress = self._write_in_progress()
@@ -203,17 +204,6 @@ class SzamlazzProformaWizard(models.TransientModel):
     def _link_proforma(self, proforma):
         self.proforma_id = proforma
 
-    def _lock_idempotency_record(self):
-        """Two clicks at once: the second waits for the first to record its write."""
-        record = self._idempotency_record()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM %s WHERE id = %s FOR UPDATE",
-                SQL.identifier(record._table),
-                record.id,
-            )
-        )
-
     def _send_proforma(self):
         account = self._checked_account()
         origin = self._idempotency_record()
@@ -221,6 +211,10 @@ class SzamlazzProformaWizard(models.TransientModel):
             "szamlazz.proforma.order_number"
         )
         self.order_number = order_number
+        # Everything that may fail happens before the request is recorded: a recorded
+        # request is one that was sent (or is being sent).
+        request = self._invoice_request(None)
+        account._get_client()
         write = self.env["szamlazz.agent.write"]._begin(
             {
                 "kind": "proforma",
@@ -234,7 +228,7 @@ class SzamlazzProformaWizard(models.TransientModel):
             }
         )
         self.write_id = write
-        return write._send_proforma(self._invoice_request(write.external_id))
+        return write._send_proforma(dataclasses.replace(request, external_id=write.external_id))
 
     def _checked_account(self):
         account = self.account_id

@@ -149,3 +149,41 @@ def test_content_digest_ignores_the_pdf_layout_and_prefixes():
 
     changed = parse_szamla_document(edited("szamla_push_nav_import.xml", more_paid))
     assert changed.content_sha256 not in digests
+
+
+def test_a_query_answer_of_the_pushed_document_has_the_same_content():
+    """Real query answers leave out what pushes carry (the PDF, gazdEsemAzon, lokacio,
+    sztetordering, …) and answer the buyer's live data: still the same document."""
+    pushed = fixture("szamla_push_nav_import.xml")
+
+    def as_queried(root, ns):
+        for name in (
+            "gazdEsemAzon",
+            "keszpenz",
+            "katafokonyv",
+            "lokacio",
+            "privatePersonIndicator",
+            "sztetordering",
+            "pdf",
+        ):
+            for element in list(root.iter(ns + name)):
+                element.getparent().remove(element)
+        root.find(f"{ns}vevo/{ns}email").text = "uj.cim@pelda.hu"  # partner data changed since
+        root.find(f"{ns}alap/{ns}iktatoszam").getparent().remove(
+            root.find(f"{ns}alap/{ns}iktatoszam")
+        )  # empty in the push, absent in the answer
+
+    queried = edited("szamla_push_nav_import.xml", as_queried)
+    assert (
+        parse_szamla_document(queried).content_sha256
+        == parse_szamla_document(pushed).content_sha256
+    )
+
+    def other_quantity(root, ns):
+        root.find(f"{ns}tetelek/{ns}tetel/{ns}mennyiseg").text = "3"
+
+    changed = edited("szamla_push_nav_import.xml", other_quantity)
+    assert (
+        parse_szamla_document(changed).content_sha256
+        != parse_szamla_document(pushed).content_sha256
+    )

@@ -98,6 +98,10 @@ def test_paying_a_proforma_converts_it(sandbox):
 
 
 def test_seeded_webshop_invoices(sandbox):
+    # Complete answers: privatePersonIndicator is one of what queries omit by default.
+    sandbox.control(
+        "POST", "accounts", json={"agent_key": sandbox.agent_key, "query_omit_elements": []}
+    )
     seeded = sandbox.control(
         "POST", "seed/webshop", json={"agent_key": sandbox.agent_key, "count": 12}
     )["documents"]

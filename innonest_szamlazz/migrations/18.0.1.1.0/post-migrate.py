@@ -7,8 +7,14 @@ not numbered at all. Every stored number is read again, and a prefix learned wit
 there when that prefix has none, and it is archived (never deleted: it is history).
 """
 
+import base64
+
 from odoo import SUPERUSER_ID, api
-from odoo.addons.innonest_szamlazz.szamlazz_agent import split_document_number
+from odoo.addons.innonest_szamlazz.szamlazz_agent import (
+    SzamlazzError,
+    parse_szamla_document,
+    split_document_number,
+)
 
 
 def migrate(cr, version):
@@ -17,6 +23,7 @@ def migrate(cr, version):
     env["szamlazz.invoice"].search(
         ["|", ("cancelled", "=", True), ("kind", "=", "SS")]
     )._compute_amounts()
+    _content_digests(env)
     Invoice = env["szamlazz.invoice"].with_context(active_test=False)
     for invoice in Invoice.search([]):
         parts = split_document_number(invoice.number)
@@ -36,10 +43,10 @@ def migrate(cr, version):
         ) or Prefix.create(
             {"account_id": learned.account_id.id, "name": issuing, "document_kind": "invoice"}
         )
+        # A pull-mode shop marked its e-invoice series (read as E-WEB) as the webshop.
+        target.is_webshop = target.is_webshop or learned.is_webshop
         if not target.warehouse_id and learned.warehouse_id:
-            target.write(
-                {"warehouse_id": learned.warehouse_id.id, "is_webshop": learned.is_webshop}
-            )
+            target.warehouse_id = learned.warehouse_id
         env["szamlazz.account"].search([("default_prefix_id", "=", learned.id)]).write(
             {"default_prefix_id": target.id}
         )
@@ -63,3 +70,16 @@ def _requests_from_flags(cr):
               FROM szamlazz_invoice WHERE requery_requested
             """
         )
+
+
+def _content_digests(env):
+    """The content digest of every stored version, so that the first re-query after the
+    upgrade of an unchanged document is a replay, not a new version."""
+    for invoice in env["szamlazz.invoice"].search([("content_sha256", "=", False)]):
+        if not invoice.raw_xml:
+            continue
+        try:
+            document = parse_szamla_document(base64.b64decode(invoice.raw_xml))
+        except SzamlazzError:
+            continue  # it stays without one: its next arrival is taken as new
+        invoice.content_sha256 = document.content_sha256
