@@ -32,8 +32,10 @@ def xsd_dir() -> Path:
     """The official Számlázz.hu XSDs ($SZAMLAZZ_XSD_DIR, default <repo>/../shared/szamlazz-xsd)."""
     path = Path(os.environ.get("SZAMLAZZ_XSD_DIR") or REPO.parent / "shared" / "szamlazz-xsd")
     if not (path / "xmlszamla.xsd").is_file():
-        pytest.fail(f"The official Számlázz.hu XSDs are not in {path}: set SZAMLAZZ_XSD_DIR "
-                    "to the directory holding xmlszamla.xsd, szamla.xsd, …")
+        pytest.fail(
+            f"The official Számlázz.hu XSDs are not in {path}: set SZAMLAZZ_XSD_DIR "
+            "to the directory holding xmlszamla.xsd, szamla.xsd, …"
+        )
     return path
 
 
@@ -41,14 +43,24 @@ class SandboxServer:
     """A `python -m szamlazz_sandbox` subprocess (manual push mode)."""
 
     def __init__(self, xsd_dir: Path, push_mode: str = "manual", extra: list[str] = ()):
-        command = [sys.executable, "-m", "szamlazz_sandbox", "--port", "0",
-                   "--push-mode", push_mode, "--xsd-dir", str(xsd_dir), *extra]
+        command = [
+            sys.executable,
+            "-m",
+            "szamlazz_sandbox",
+            "--port",
+            "0",
+            "--push-mode",
+            push_mode,
+            "--xsd-dir",
+            str(xsd_dir),
+            *extra,
+        ]
         self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline().strip()
         if not line.startswith(STARTUP_PREFIX):
             self.stop()
             raise RuntimeError(f"the sandbox did not start: {line!r}")
-        self.url = line[len(STARTUP_PREFIX):].rstrip("/")
+        self.url = line[len(STARTUP_PREFIX) :].rstrip("/")
 
     def stop(self) -> int | None:
         if self.process.poll() is None:
@@ -83,8 +95,9 @@ class Sandbox:
 
     def control(self, method: str, path: str, json: dict | None = None) -> dict:
         """Call `/_sandbox/<path>`; raises on an HTTP error, returns the parsed JSON."""
-        response = self.http.request(method, self.url + "/_sandbox/" + path.lstrip("/"),
-                                     json=json, timeout=30)
+        response = self.http.request(
+            method, self.url + "/_sandbox/" + path.lstrip("/"), json=json, timeout=30
+        )
         response.raise_for_status()
         return response.json()
 
@@ -111,8 +124,10 @@ class ReceivedPost:
     body: bytes
 
 
-VALID_ACKNOWLEDGEMENT = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-                         b'<szamlavalasz xmlns="' + SZAMLAVALASZ_NS.encode() + b'"/>')
+VALID_ACKNOWLEDGEMENT = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<szamlavalasz xmlns="' + SZAMLAVALASZ_NS.encode() + b'"/>'
+)
 
 
 class PushReceiver:
@@ -170,4 +185,3 @@ def push_receiver():
     receiver = PushReceiver()
     yield receiver
     receiver.close()
-
