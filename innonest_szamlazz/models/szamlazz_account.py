@@ -475,8 +475,10 @@ class SzamlazzAccount(models.Model):
 
     def _learn_prefix(self, document):
         prefix = document.prefix
-        if not prefix:
-            return  # not numbered the Számlázz.hu way: nothing to learn
+        if not prefix or document.issued_by is not None:
+            # Not numbered the Számlázz.hu way, or by another program's numbering (a NAV
+            # import): not a prefix anyone can issue under at Számlázz.hu.
+            return
         Prefix = self.env["szamlazz.prefix"].with_context(active_test=False)
         if Prefix.search_count([("account_id", "=", self.id), ("name", "=", prefix)]):
             return

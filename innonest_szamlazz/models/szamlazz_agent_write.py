@@ -45,6 +45,8 @@ _logger = logging.getLogger(__name__)
 # minute) plus the client's read timeout: after it, a write not found was not carried out.
 DEFAULT_SETTLE_SECONDS = 300
 PENDING_STATES = ("sending", "outcome_unknown")
+# After the settle time, how long a first "not found" is confirmed before it counts.
+CONFIRM_MISS_SECONDS = 60
 
 
 class SzamlazzAgentWrite(models.Model):
@@ -125,6 +127,17 @@ class SzamlazzAgentWrite(models.Model):
         "finds nothing means it was not carried out.",
     )
     last_check_date = fields.Datetime("Last Check", readonly=True)
+    first_miss_date = fields.Datetime(
+        "Not Found Since",
+        readonly=True,
+        help="The first check after the settle time that found nothing; a second one a "
+        "while later decides that the request was not carried out.",
+    )
+    payments_before = fields.Json(
+        readonly=True,
+        help="The payments the invoice had when the credit entry was sent: a payment of "
+        "this date and amount beyond them is this one, even without its mark.",
+    )
     reason = fields.Text(readonly=True)
 
     _sql_constraints = [
@@ -284,9 +297,10 @@ class SzamlazzAgentWrite(models.Model):
         return user_error
 
     def _payment_note(self):
-        """The credit entry's note: the user's words and the mark that finds it again."""
+        """The credit entry's note: the mark that finds it again first (a note cut short
+        keeps it), then the user's words."""
         if self.payment_note:
-            return "%s (%s)" % (self.payment_note, self.payment_reference)
+            return "%s %s" % (self.payment_reference, self.payment_note)
         return self.payment_reference
 
     def _outcome_unknown(self, error):
@@ -376,6 +390,10 @@ class SzamlazzAgentWrite(models.Model):
     def _link_proforma(self, proforma):
         """Hook: tie the proforma to what it was made from (the sales bridge links orders)."""
 
+    def _link_final_invoice(self, invoice):
+        """Hook: the invoice a proforma became before Odoo learned of the proforma (the
+        sales bridge has it deliver the order)."""
+
     def _announce_proforma(self, proforma):
         """The proforma and its PDF in the chatter of the mirror and of what it was made from."""
         body = _(
@@ -446,7 +464,11 @@ class SzamlazzAgentWrite(models.Model):
 
     def _check_one(self, now):
         if self._lacks_mirror():
-            self._fetch_proforma()
+            mirrored = self._mirrored_result()
+            if mirrored:
+                self._link_mirror(mirrored)
+            else:
+                self._fetch_proforma()
             return
         if self.state not in PENDING_STATES or (self.state == "sending" and now < self.settle_date):
             return  # a worker that sends it may still be waiting for the answer
@@ -459,19 +481,34 @@ class SzamlazzAgentWrite(models.Model):
         if found:
             self._resolve_found(found)
         elif now >= self.settle_date:
+            self._count_a_miss(now)
+
+    def _count_a_miss(self, now):
+        """Nothing found after the settle time. Said once is not enough (Számlázz.hu may
+        show a slow create late): a second check, a while after the first, decides."""
+        if not self.first_miss_date:
+            self.first_miss_date = now
+            self._trigger_check(now + timedelta(seconds=CONFIRM_MISS_SECONDS))
+        elif now >= self.first_miss_date + timedelta(seconds=CONFIRM_MISS_SECONDS):
             self._resolve_not_found()
+
+    def _trigger_check(self, when):
+        self.env.ref("innonest_szamlazz.ir_cron_szamlazz_check_writes")._trigger(at=when)
 
     def _lacks_mirror(self):
         return self.kind == "proforma" and self.state == "done" and not self.invoice_id
 
     def _look_up(self):
-        """What Számlázz.hu shows of this write: the proforma, or the invoice holding the
-        credit entry; None when it shows nothing (yet)."""
-        client = self.account_id._get_client()
+        """What shows this write was carried out: for a credit entry the invoice holding
+        it; for a proforma the proforma, or the invoice it became when the buyer paid it
+        (Odoo's own mirror first: a push may have brought it). None when nothing does."""
         if self.kind == "credit_entry":
-            document = client.query_invoice(number=self.invoice_id.number)
-            marked = [p for p in document.payments if self.payment_reference in (p.note or "")]
-            return document if marked else None
+            document = self.account_id._get_client().query_invoice(number=self.invoice_id.number)
+            return document if self._holds_our_payment(document) else None
+        mirrored = self._mirrored_result()
+        if mirrored:
+            return mirrored
+        client = self.account_id._get_client()
         for selector in ({"external_id": self.external_id}, {"order_number": self.order_number}):
             if not next(iter(selector.values())):
                 continue
@@ -479,24 +516,62 @@ class SzamlazzAgentWrite(models.Model):
                 document = client.query_invoice(**selector)
             except NotFoundError:
                 continue
-            if document.kind == "D" and self._is_our_proforma(document, selector):
+            if self._is_our_document(document, selector):
                 return document
         return None
 
-    def _is_our_proforma(self, document, selector):
-        """By external id a proforma is ours; by order number only one issued since the
-        write was sent, for the amount it asked (an order number may be reused)."""
-        if "external_id" in selector:
+    def _mirrored_result(self):
+        """The proforma (or the invoice it became) Odoo already holds, by order number."""
+        return (
+            self.env["szamlazz.invoice"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("order_number", "=", self.order_number),
+                    ("issue_date", ">=", self.sent_date.date()),
+                    "|",
+                    ("kind", "=", "D"),
+                    ("proforma_number", "!=", False),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+
+    def _holds_our_payment(self, document):
+        """The credit entry is on ``document`` when its mark is (in the payment's note), or
+        when a payment of its date and amount is there that was not before it was sent."""
+        if any(self.payment_reference in (payment.note or "") for payment in document.payments):
             return True
+        before = [tuple(entry) for entry in self.payments_before or []]
+        rounding = self.currency_id.rounding or 0.01
+        for payment in document.payments:
+            key = (payment.date.isoformat(), float(payment.amount))
+            if key in before:
+                before.remove(key)  # there already
+            elif payment.date == self.payment_date and not float_compare(
+                key[1], self.amount, precision_rounding=rounding
+            ):
+                return True
+        return False
+
+    def _is_our_document(self, document, selector):
+        """By external id a proforma is ours. By order number (which may be reused) only a
+        proforma issued since the write was sent, for the amount it asked, or the invoice
+        such a proforma became."""
+        if "external_id" in selector:
+            return document.kind == "D"
         rounding = self.currency_id.rounding or 0.01
         return (
-            document.issue_date is not None
+            (document.kind == "D" or document.referenced_proforma)
+            and document.issue_date is not None
             and document.issue_date >= self.sent_date.date()
             and document.gross is not None
             and float_compare(float(document.gross), self.amount, precision_rounding=rounding) == 0
         )
 
-    def _resolve_found(self, document):
+    def _resolve_found(self, found):
         if self.kind == "credit_entry":
             self._set_done()
             self.invoice_id.message_post(
@@ -511,9 +586,36 @@ class SzamlazzAgentWrite(models.Model):
             self._commit()
             self._refresh_invoice()
             return
-        self._set_done(number=document.number)
+        if isinstance(found, models.BaseModel):
+            self._set_done(number=found.number if found.kind == "D" else found.proforma_number)
+            self._link_mirror(found)
+            self._commit()
+            return
+        if found.kind != "D":
+            # The buyer has paid it: the proforma is gone, the invoice it became is here.
+            invoice, _document = (
+                self.env["szamlazz.invoice"]
+                .sudo()
+                ._store_document(self.account_id, found.raw, "pull")
+            )
+            self._set_done(number=found.referenced_proforma)
+            self._link_mirror(invoice)
+            self._commit()
+            return
+        self._set_done(number=found.number)
         self._commit()
-        self._fetch_proforma(document.pdf)
+        self._fetch_proforma(found.pdf)
+
+    def _link_mirror(self, invoice):
+        """Tie this request to what Odoo holds: the proforma itself, or the invoice it
+        became (then the proforma is gone at Számlázz.hu)."""
+        if invoice.kind == "D":
+            self.invoice_id = invoice
+            self._link_proforma(invoice)
+            self._announce_proforma(invoice)
+        else:
+            self.invoice_id = invoice.proforma_id or invoice
+            self._link_final_invoice(invoice)
 
     def _resolve_not_found(self):
         if self.kind == "credit_entry":
@@ -563,12 +665,18 @@ class SzamlazzAgentWrite(models.Model):
     # -- what the buttons find ---------------------------------------------------------
 
     @api.model
-    def _latest_for(self, origin, kind, states=None):
-        """The newest write of ``kind`` made from ``origin`` (optionally in ``states``)."""
-        domain = [("res_model", "=", origin._name), ("res_id", "=", origin.id), ("kind", "=", kind)]
-        if states:
-            domain.append(("state", "in", states))
-        return self.sudo().search(domain, limit=1)
+    def _latest_for(self, origin, kind, states, company):
+        """The newest write of ``kind`` of ``company`` made from ``origin`` in ``states``."""
+        return self.sudo().search(
+            [
+                ("res_model", "=", origin._name),
+                ("res_id", "=", origin.id),
+                ("kind", "=", kind),
+                ("state", "in", states),
+                ("company_id", "=", company.id),
+            ],
+            limit=1,
+        )
 
     def _answer_repeated_click(self):
         """A click on a button whose write is already on its way: check it now and answer
@@ -593,3 +701,38 @@ class SzamlazzAgentWrite(models.Model):
                 sticky=False,
             )
         return write._notification(write._pending_message(), "warning")
+
+    def _answer_other_click(self):
+        """A click for a new request while another one for the same buyer or invoice waits
+        for its outcome: checked now; while it is still open nothing is sent, and once
+        it turns out done the user is told before anything more is sent. None when it was
+        not carried out (the click may send its own)."""
+        self.ensure_one()
+        write = self.sudo()
+        write._check_outcome()
+        if write.state == "not_done":
+            return None
+        sent = format_datetime(self.env, write.sent_date, dt_format="short")
+        if write.state == "done":
+            return write._notification(
+                _(
+                    "%(request)s that %(user)s sent at %(sent)s was carried out after all; "
+                    "nothing was sent now. Click again to send this one as well.",
+                    request=write.name,
+                    user=write.user_id.name,
+                    sent=sent,
+                ),
+                "info",
+            )
+        return write._notification(
+            _(
+                "%(request)s that %(user)s sent at %(sent)s is still being checked at "
+                "Számlázz.hu, so nothing was sent now. Try again once it is resolved (by "
+                "%(settle)s at the latest).",
+                request=write.name,
+                user=write.user_id.name,
+                sent=sent,
+                settle=format_datetime(self.env, write.settle_date, dt_format="short"),
+            ),
+            "warning",
+        )

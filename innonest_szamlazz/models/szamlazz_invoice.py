@@ -24,7 +24,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero, format_date, formatLang
 
-from ..szamlazz_agent import errors, parse_szamla_document, split_document_number
+from ..szamlazz_agent import errors, parse_szamla_document
 
 _logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ MAX_AMOUNT = Decimal("1e15")
 
 def unstorable_values(document):
     """Why ``document`` cannot be stored as it is, in words; empty when it can."""
-    parts = split_document_number(document.number)
+    parts = document.number_parts
     texts = [
         ("alap/szamlaszam", document.number),
         ("alap/rendelesszam", document.order_number),
@@ -471,7 +471,7 @@ class SzamlazzInvoice(models.Model):
                 )
             )
         else:
-            parts = split_document_number(document.number)
+            parts = document.number_parts
             values.update(
                 {
                     "number": document.number,
@@ -629,8 +629,9 @@ class SzamlazzInvoice(models.Model):
 
     def _issued_content_changes(self, document):
         """What differs, in words, between the items and totals Odoo mirrored and what
-        Számlázz.hu sends now; empty for a document mirrored for the first time."""
-        if not self.line_ids:
+        Számlázz.hu sends now; empty while no item has moved stock (the items are simply
+        taken again from the new version)."""
+        if not self.line_ids.stock_move_ids:
             return []
         changes = []
         currency = self.currency_id or self.company_id.currency_id
@@ -751,9 +752,11 @@ class SzamlazzInvoice(models.Model):
                 for payment in document.payments
             ],
         }
-        if not self.line_ids:
-            # Items never change once a document is issued; the lines keep their stock moves.
-            values["line_ids"] = [
+        if not self.line_ids.stock_move_ids:
+            # Items never change once a document is issued; once their stock moved, the
+            # lines keep it. Until then the newest version's items are taken (a corrected
+            # version of one Odoo could not read).
+            values["line_ids"] = [Command.clear()] + [
                 Command.create(
                     {
                         "sequence": item.ordering or index,

@@ -150,7 +150,7 @@ class SzamlazzInvoice(models.Model):
         again, the reason stays the same)."""
         unmarked = lines.filtered(lambda line: line.stock_status != "before_import_start")
         if unmarked:
-            self.message_post(body=reason)
+            self._note_once(reason)
             unmarked.stock_status = "before_import_start"
 
     def _leave_issued_elsewhere_alone(self, lines):
@@ -158,8 +158,8 @@ class SzamlazzInvoice(models.Model):
         unmarked = lines.filtered(lambda line: line.stock_status != "issued_elsewhere")
         if unmarked:
             software = dict(self._fields["issued_by"]._description_selection(self.env))
-            self.message_post(
-                body=_(
+            self._note_once(
+                _(
                     "Issued by %(software)s, not by Számlázz.hu: no stock moved, the software "
                     "that issued it is expected to have moved the goods. To move stock for such "
                     "documents, turn on “Move Stock for Documents Issued Elsewhere” on the "
@@ -168,6 +168,12 @@ class SzamlazzInvoice(models.Model):
                 )
             )
             unmarked.stock_status = "issued_elsewhere"
+
+    def _note_once(self, text):
+        """Post ``text`` unless the document says it already (a new version of it, its
+        items taken again, tells the same)."""
+        if not any(text in (message.body or "") for message in self.message_ids):
+            self.message_post(body=text)
 
     def _document_covering_stock(self):
         """The invoice or delivery note of the same order that already moved the goods."""

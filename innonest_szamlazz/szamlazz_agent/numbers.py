@@ -25,6 +25,7 @@ DELIVERY_NOTE_SERIES = "delivery_note"
 _MARKERS = {"E": INVOICE_SERIES, "D": PROFORMA_SERIES, "SL": DELIVERY_NOTE_SERIES}
 _WITH_YEAR = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<sequence>\d+)$")
 _WITHOUT_YEAR = re.compile(r"^(?:(?P<prefix>.+)-)?(?P<sequence>\d+)$")
+_YEAR_AND_SEQUENCE = re.compile(r"^(?P<year>(?:19|20)\d{2})-(?P<sequence>\d+)$")
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,28 @@ class DocumentNumber:
         )
 
 
-def split_document_number(number: str | None) -> DocumentNumber | None:
-    """The parts of a Számlázz.hu document number, or None when it is not numbered that way."""
+def split_document_number(
+    number: str | None, e_invoice: bool | None = None
+) -> DocumentNumber | None:
+    """The parts of a Számlázz.hu document number, or None when it is not numbered that way.
+
+    ``e_invoice``: what the document says of itself (``alap/eszamla``), when known; it tells
+    an e-invoice without a prefix (``E-2026-5``) from a paper invoice of the prefix ``E``.
+    """
     text = (number or "").strip()
     marker, _dash, rest = text.partition("-")
     series = _MARKERS.get(marker) if rest else None
     if series is not None:
+        year_only = _YEAR_AND_SEQUENCE.match(rest)
+        if year_only and (series != INVOICE_SERIES or e_invoice):
+            # "D-2026-5", "SL-2026-4": no prefix, a year (not a prefix called 2026).
+            return DocumentNumber(
+                None,
+                int(year_only["year"]),
+                int(year_only["sequence"]),
+                series,
+                e_invoice=marker == "E",
+            )
         with_year = _WITH_YEAR.match(rest)
         if with_year:
             return DocumentNumber(
@@ -71,7 +88,7 @@ def split_document_number(number: str | None) -> DocumentNumber | None:
             return DocumentNumber(
                 without_year["prefix"], None, int(without_year["sequence"]), series
             )
-        # "E-2026-5": a paper invoice of the prefix "E", not an e-invoice without a prefix.
+        # "E-2026-5" of a paper invoice: the prefix "E", not an e-invoice without a prefix.
     paper = _WITH_YEAR.match(text)
     if paper:
         return DocumentNumber(paper["prefix"], int(paper["year"]), int(paper["sequence"]))

@@ -134,7 +134,7 @@ class SzamlaDocument:
 
     @property
     def number_parts(self) -> DocumentNumber | None:
-        return split_document_number(self.number)
+        return split_document_number(self.number, e_invoice=self.e_invoice)
 
     @property
     def prefix(self) -> str | None:

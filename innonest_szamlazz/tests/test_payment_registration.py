@@ -196,3 +196,38 @@ class TestPaymentMeetsAPush(TransactionCase):
             notes = invoice.message_ids.filtered(lambda m: "recorded a payment" in (m.body or ""))
             self.assertEqual(len(notes), 1, "who recorded it is kept, once")
             self.assertAlmostEqual(invoice.amount_paid, 500)
+
+    def test_two_clicks_at_once_register_once(self):
+        """Click B's request began before click A recorded its credit entry (its snapshot
+        does not show it) and reaches the invoice while A waits for Számlázz.hu: B must not
+        send a second one (before, two clicks registered 10 000 for a 5 000 payment)."""
+        self.sandbox.control("POST", "faults", {"kind": "latency", "seconds": 1.5})
+        first_cr, second_cr = self.registry.cursor(), self.registry.cursor()
+        self.addCleanup(first_cr.close)
+        self.addCleanup(second_cr.close)
+        first_env = api.Environment(first_cr, SUPERUSER_ID, {})
+        second_env = api.Environment(second_cr, SUPERUSER_ID, {})
+        Wizard = first_env["szamlazz.payment.wizard"]
+        first = Wizard.create({"invoice_id": self.ids["invoice"], "amount": 500})
+        second = Wizard.create({"invoice_id": self.ids["invoice"], "amount": 500})
+        first_cr.commit()
+        second_cr.execute("SELECT 1")  # the second click's request has begun
+        answers = []
+
+        def first_click():
+            answers.append(retrying(first.action_register, first_env))
+            first_cr.commit()
+
+        clicked = threading.Thread(target=first_click)
+        clicked.start()
+        time.sleep(0.7)  # the first credit entry is on its way to Számlázz.hu
+        second_answer = retrying(
+            second_env["szamlazz.payment.wizard"].browse(second.id).action_register, second_env
+        )
+        second_cr.commit()
+        clicked.join(60)
+
+        self.assertIn("still being checked", second_answer["params"]["message"])
+        credit_entries = self.sandbox.state()["request_counts"]["by_action"][CREDIT_ENTRY_ACTION]
+        self.assertEqual(credit_entries, 1)
+        self.assertEqual(len(answers), 1)

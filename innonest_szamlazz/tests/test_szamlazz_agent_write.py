@@ -8,11 +8,13 @@ repetition guard is switched off here, so only Odoo stands between a click and a
 
 import time
 from datetime import timedelta
+from decimal import Decimal
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
+from ..szamlazz_agent import CreditEntryRequest, PaymentRequest
 from .common import SANDBOX_AGENT_KEY, SzamlazzCase
 
 CREATE = "action-xmlagentxmlfile"
@@ -105,6 +107,17 @@ class TestUnansweredWrites(SzamlazzCase):
         """What the check sees once the settle time is over."""
         write.settle_date = fields.Datetime.now() - timedelta(seconds=1)
 
+    def check_twice_after_the_settle_time(self, write):
+        """A first "not found" after the settle time is confirmed by a second check a
+        minute later before it counts."""
+        self.settle(write)
+        Write = self.env["szamlazz.agent.write"]
+        Write._cron_check_writes()
+        self.assertEqual(write.state, "outcome_unknown", "one miss is not enough")
+        self.assertTrue(write.first_miss_date)
+        write.first_miss_date = fields.Datetime.now() - timedelta(seconds=61)
+        Write._cron_check_writes()
+
     # -- proformas -------------------------------------------------------------------
 
     def test_proforma_slower_than_the_read_timeout_is_created_once(self):
@@ -120,7 +133,7 @@ class TestUnansweredWrites(SzamlazzCase):
         self.assertEqual(wizard.order_number, write.order_number, "committed before sending")
         # The user clicks again, on the same wizard and on a new one: nothing is sent.
         self.assert_notified(wizard.action_create_proforma(), "nothing is sent again")
-        self.assert_notified(self.proforma_wizard().action_create_proforma(), "has not answered")
+        self.assert_notified(self.proforma_wizard().action_create_proforma(), "still being checked")
 
         self.wait_until_sandbox_has("D")
         self.assertEqual(self.sent(CREATE), 1, "the clicks meanwhile sent nothing")
@@ -160,8 +173,7 @@ class TestUnansweredWrites(SzamlazzCase):
         self.env["szamlazz.agent.write"]._cron_check_writes()
         self.assertEqual(write.state, "outcome_unknown")
 
-        self.settle(write)
-        self.env["szamlazz.agent.write"]._cron_check_writes()
+        self.check_twice_after_the_settle_time(write)
         self.assertEqual(write.state, "not_done")
         self.assertIn("did not create the proforma", self.buyer.message_ids[0].body)
 
@@ -189,7 +201,7 @@ class TestUnansweredWrites(SzamlazzCase):
         )
         self.account._get_client().create_invoice(wizard._invoice_request(write.external_id))
 
-        self.assert_notified(self.proforma_wizard().action_create_proforma(), "has not answered")
+        self.assert_notified(self.proforma_wizard().action_create_proforma(), "still being checked")
         self.env["szamlazz.agent.write"]._cron_check_writes()
         self.assertEqual(write.state, "sending", "its worker may still be waiting")
         self.settle(write)
@@ -220,6 +232,27 @@ class TestUnansweredWrites(SzamlazzCase):
         self.env["szamlazz.agent.write"]._cron_check_writes()
         self.assertEqual(write.state, "done")
         self.assertEqual(write.invoice_id.order_number, "ORD-ONLY-1")
+
+    def test_a_proforma_paid_before_the_check_is_found_as_its_invoice(self):
+        """The buyer paid the e-mailed proforma while Odoo could not ask: the proforma is
+        gone at Számlázz.hu (7 by its external id) and its invoice answers the order number.
+        That is "created", not "not created, send again"."""
+        wizard = self.proforma_wizard()
+        self.late()
+        wizard.action_create_proforma()
+        write = self.writes("proforma")
+        self.wait_until_sandbox_has("D")
+        [proforma] = self.sandbox_documents("D")
+        paid = self.sandbox.control(
+            "POST", "documents/%s/pay" % proforma["number"], {"agent_key": SANDBOX_AGENT_KEY}
+        )
+        self.settle(write)
+        self.env["szamlazz.agent.write"]._cron_check_writes()
+        self.assertEqual(write.state, "done")
+        self.assertEqual(write.document_number, proforma["number"])
+        invoice = self.env["szamlazz.invoice"].search([("number", "=", paid["number"])])
+        self.assertEqual(invoice.proforma_number, proforma["number"])
+        self.assertEqual(self.sent(CREATE), 1)
 
     def test_refused_proforma_is_not_carried_out_and_says_why(self):
         prefix = (
@@ -275,13 +308,15 @@ class TestUnansweredWrites(SzamlazzCase):
         self.assertEqual(write.state, "outcome_unknown")
         self.assertTrue(invoice.pending_write_message, "the invoice shows it is being checked")
         # A second wizard while Számlázz.hu is still at it: checked, nothing sent.
-        self.assert_notified(self.payment_wizard(invoice, 5000).action_register(), "not answered")
+        self.assert_notified(
+            self.payment_wizard(invoice, 5000).action_register(), "still being checked"
+        )
 
         time.sleep(LATE_BY)
         self.assertEqual(self.sent(CREDIT_ENTRY), 1, "the click meanwhile sent nothing")
         action = self.payment_wizard(invoice, 5000).action_register()
 
-        self.assert_notified(action, "has registered this payment already")
+        self.assert_notified(action, "was carried out after all; nothing was sent now")
         self.assertEqual(write.state, "done")
         self.assertEqual(self.sent(CREDIT_ENTRY), 1)
         at_szamlazz = self.account._get_client().query_invoice(number=invoice.number)
@@ -292,13 +327,42 @@ class TestUnansweredWrites(SzamlazzCase):
         )
         self.assertFalse(invoice.pending_write_message)
 
+    def test_a_credit_entry_is_found_even_if_its_note_did_not_survive(self):
+        """Whether Számlázz.hu keeps a credit entry's note in what it answers is not
+        documented: a payment of the entry's date and amount that was not there before is
+        the entry, mark or no mark."""
+        invoice = self.unpaid_invoice(gross_items=2)
+        write = self.env["szamlazz.agent.write"]._begin(
+            {
+                "kind": "credit_entry",
+                "account_id": self.account.id,
+                "res_model": invoice._name,
+                "res_id": invoice.id,
+                "invoice_id": invoice.id,
+                "currency_id": invoice.currency_id.id,
+                "amount": 5000,
+                "payment_date": fields.Date.today(),
+                "payment_method": "átutalás",
+                "payments_before": [],
+            }
+        )
+        self.account._get_client().register_payment(
+            CreditEntryRequest(
+                number=invoice.number,
+                payments=[PaymentRequest(fields.Date.today(), "átutalás", Decimal(5000))],
+            )
+        )
+        self.settle(write)
+        self.env["szamlazz.agent.write"]._cron_check_writes()
+        self.assertEqual(write.state, "done")
+        self.assertEqual(self.sent(CREDIT_ENTRY), 1)
+
     def test_credit_entry_not_registered_is_said_and_may_be_sent_again(self):
         invoice = self.unpaid_invoice()
         self.sandbox.control("POST", "faults", {"kind": "http_error", "status": 502})
         self.payment_wizard(invoice, 5000).action_register()
         write = self.writes("credit_entry")
-        self.settle(write)
-        self.env["szamlazz.agent.write"]._cron_check_writes()
+        self.check_twice_after_the_settle_time(write)
         self.assertEqual(write.state, "not_done")
         self.assertIn("did not register the payment", invoice.message_ids[0].body)
 

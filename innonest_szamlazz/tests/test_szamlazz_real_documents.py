@@ -155,6 +155,15 @@ class SzamlazzRealDocumentsCase(StockMixin, SzamlazzHttpCase):
         self.assertEqual(invoice.line_ids.stock_status, "unreadable")
         self.assertEqual(self.available(), 10, "nothing moves on a guess")
 
+    def test_a_corrected_version_of_an_unreadable_document_moves_stock(self):
+        unreadable = szamla_xml("WEB-2026-542", items=COFFEE, raw_quantities={1: "két"})
+        invoice = self.pushed_and_processed(unreadable)
+        self.assertEqual(invoice.state, "needs_attention")
+        invoice = self.pushed_and_processed(szamla_xml("WEB-2026-542", items=COFFEE))
+        self.assertEqual(invoice.state, "done", invoice.state_reason)
+        self.assertEqual(invoice.line_ids.mapped("quantity"), [2.0])
+        self.assertEqual(self.available(), 8, "the readable version moved the goods")
+
     def test_what_cannot_be_identified_is_refused(self):
         foreign = szamla_xml("WEB-2026-551", items=COFFEE, namespace="http://example.com/szamla")
         unnumbered = szamla_xml("WEB-2026-552", items=COFFEE, omit=("szamlaszam",))

@@ -50,14 +50,13 @@ class SzamlazzPaymentWizard(models.TransientModel):
         Write = self.env["szamlazz.agent.write"]
         # This wizard's own write first: when Odoo retries the click after a conflict (a
         # push of the same invoice at that moment), its outcome is committed already.
-        in_progress = (
-            self.write_id
-            if self.write_id and self.write_id.state != "not_done"
-            else Write._latest_for(invoice, "credit_entry", PENDING_STATES)
-        )
-        answer = in_progress._answer_repeated_click() if in_progress else None
+        if self.write_id and self.write_id.state != "not_done":
+            answer = self.write_id._answer_repeated_click()
+            self.registered = self.write_id.state == "done"
+            return answer
+        other = Write._latest_for(invoice, "credit_entry", PENDING_STATES, invoice.company_id)
+        answer = other._answer_other_click() if other else None
         if answer is not None:
-            self.registered = in_progress.state == "done"
             return answer
         invoice.account_id._get_client()  # no key: said before a request is recorded
         write = Write._begin(
@@ -73,6 +72,9 @@ class SzamlazzPaymentWizard(models.TransientModel):
                 "payment_date": self.date,
                 "payment_method": self.payment_method,
                 "payment_note": self.note,
+                "payments_before": [
+                    [payment.date.isoformat(), payment.amount] for payment in invoice.payment_ids
+                ],
             }
         )
         self.write_id = write

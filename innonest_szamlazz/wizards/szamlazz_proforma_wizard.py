@@ -165,8 +165,7 @@ class SzamlazzProformaWizard(models.TransientModel):
         self.env["szamlazz.agent.write"]._claim(self._idempotency_record())
         proforma = self._existing_proforma()
         if not proforma:
-            in_progress = self._write_in_progress()
-            answer = in_progress._answer_repeated_click() if in_progress else None
+            answer = self._answer_if_on_its_way()
             if answer is None:
                 answer = self._send_proforma()
             if not isinstance(answer, models.BaseModel):
@@ -192,14 +191,15 @@ class SzamlazzProformaWizard(models.TransientModel):
         """The proforma this wizard already made in Odoo (a second click)."""
         return self.proforma_id or self.write_id.invoice_id
 
-    def _write_in_progress(self):
-        """This wizard's write unless it was not carried out, else one for the same buyer
-        still waiting for its outcome."""
+    def _answer_if_on_its_way(self):
+        """What a click gets while this wizard's proforma, or another one for the same
+        buyer, waits for its outcome; None when nothing does."""
         if self.write_id and self.write_id.state != "not_done":
-            return self.write_id
-        return self.env["szamlazz.agent.write"]._latest_for(
-            self._idempotency_record(), "proforma", PENDING_STATES
+            return self.write_id._answer_repeated_click()
+        other = self.env["szamlazz.agent.write"]._latest_for(
+            self._idempotency_record(), "proforma", PENDING_STATES, self.company_id
         )
+        return other._answer_other_click() if other else None
 
     def _link_proforma(self, proforma):
         self.proforma_id = proforma

@@ -29,3 +29,22 @@ class SzamlazzAgentWrite(models.Model):
                     linked=order.szamlazz_proforma_id.number,
                 )
             )
+
+    def _link_final_invoice(self, invoice):
+        """The proforma of a quotation was paid before Odoo learned of it: its invoice
+        delivers the order all the same (and a second transfer would ship twice)."""
+        super()._link_final_invoice(invoice)
+        order = self.sale_order_id
+        if not order or invoice.sale_order_id:
+            return
+        if invoice.state == "received":
+            invoice.sale_order_id = order
+        else:
+            order.sudo().message_post(
+                body=_(
+                    "The proforma of this order was paid: Számlázz.hu issued %(number)s, which "
+                    "Odoo processed before it could tie it to the order. Check the order's "
+                    "delivery.",
+                    number=invoice.number,
+                )
+            )

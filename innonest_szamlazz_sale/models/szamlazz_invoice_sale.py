@@ -11,13 +11,14 @@ class SzamlazzInvoice(models.Model):
         string="Sales Order",
         readonly=True,
         index="btree_not_null",
-        help="The order this proforma was made from; its invoice delivers the order.",
+        help="The order this proforma was made from; its invoice delivers the order. On an "
+        "invoice: the order it delivers, when Odoo never held the proforma it settles.",
     )
 
     def _move_lines(self, lines):
         """The invoice of a proforma made from an order validates that order's delivery:
         the goods are already reserved there, and a second transfer would ship them twice."""
-        order = self.proforma_id.sale_order_id
+        order = self.proforma_id.sale_order_id or self.sale_order_id
         if not order or order.state == "cancel":
             return super()._move_lines(lines)
         if order.state in ("draft", "sent"):
@@ -26,7 +27,7 @@ class SzamlazzInvoice(models.Model):
             order.message_post(
                 body=_(
                     "Confirmed: the buyer paid the proforma %(proforma)s (invoice %(number)s).",
-                    proforma=self.proforma_id.number,
+                    proforma=self.proforma_id.number or self.proforma_number,
                     number=self.number,
                 )
             )

@@ -15,10 +15,12 @@ class SzamlazzProformaWizard(models.TransientModel):
     def _existing_proforma(self):
         return self.sale_order_id.szamlazz_proforma_id or super()._existing_proforma()
 
-    def _write_in_progress(self):
+    def _answer_if_on_its_way(self):
         if not self.sale_order_id:
-            return super()._write_in_progress()
-        # One proforma per order: a done write whose link is still missing counts too.
-        return self.env["szamlazz.agent.write"]._latest_for(
-            self.sale_order_id, "proforma", PENDING_STATES + ("done",)
+            return super()._answer_if_on_its_way()
+        # One proforma per order: a request of another click for it is this one (a done one
+        # whose link is still missing included).
+        write = self.env["szamlazz.agent.write"]._latest_for(
+            self.sale_order_id, "proforma", PENDING_STATES + ("done",), self.company_id
         )
+        return write._answer_repeated_click() if write else None
