@@ -25,6 +25,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero, format_date, formatLang
 
 from ..szamlazz_agent import errors, parse_szamla_document
+from ..szamlazz_agent.parsers import parse_decimal
 
 _logger = logging.getLogger(__name__)
 
@@ -983,6 +984,35 @@ class SzamlazzInvoice(models.Model):
         if keys["szlahu_rendelesszam"]:
             domain = ["|", ("order_number", "=", keys["szlahu_rendelesszam"])] + domain
         named = self.sudo().search([("account_id", "=", account.id)] + domain, limit=20)
-        if named._request_requery("ipn") or not named:
+        paid = self._ipn_paid_amount(form)
+        if named._news_in_ipn(paid)._request_requery("ipn") or not named:
             self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
         return named
+
+    @api.model
+    def _ipn_paid_amount(self, form):
+        """``szlahu_kifizetettbrutto``: what the IPN says is paid in all; None if it says
+        nothing readable (anyone can post this form)."""
+        try:
+            return parse_decimal(form.get("szlahu_kifizetettbrutto"))
+        except errors.SzamlazzError:
+            return None
+
+    def _news_in_ipn(self, paid):
+        """The documents an IPN may tell something new about: not those asked about within
+        ``innonest_szamlazz.requery_min_interval`` whose paid amount is what the IPN says
+        (or the IPN says none): the answer Odoo got then is the news. So a flood of IPNs,
+        real or forged, costs no Agent query for a document just asked about."""
+        recently = fields.Datetime.now() - datetime.timedelta(
+            seconds=self.env["szamlazz.account"]._requery_min_interval()
+        )
+
+        def answered(invoice):
+            if not invoice.last_query_date or invoice.last_query_date < recently:
+                return False
+            rounding = invoice.currency_id.rounding or 0.01
+            return paid is None or not float_compare(
+                float(paid), invoice.amount_paid, precision_rounding=rounding
+            )
+
+        return self.filtered(lambda invoice: not answered(invoice))

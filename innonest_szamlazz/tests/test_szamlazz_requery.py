@@ -26,10 +26,11 @@ class TestIpnFlood(SzamlazzHttpCase):
     def queries(self):
         return self.sandbox.state()["request_counts"]["by_action"].get(QUERY, 0)
 
-    def ipn(self, number):
-        answer = self.url_open(
-            "/szamlazz/ipn/%d" % self.account.id, data={"szlahu_szamlaszam": number}
-        )
+    def ipn(self, number, paid=None):
+        form = {"szlahu_szamlaszam": number}
+        if paid is not None:
+            form["szlahu_kifizetettbrutto"] = ("%.2f" % paid).replace(".", ",")
+        answer = self.url_open("/szamlazz/ipn/%d" % self.account.id, data=form)
         self.assertEqual(answer.status_code, 200)
 
     def test_a_flood_of_ipns_costs_one_query_per_document(self):
@@ -48,19 +49,29 @@ class TestIpnFlood(SzamlazzHttpCase):
         Invoice._cron_import_documents()
         self.assertEqual(self.queries() - before, 3)
 
-        # More IPNs right after: the documents were just asked about; they wait.
-        for number in numbers:
-            self.ipn(number)
+        # More IPNs right after, saying nothing new (no amount, or the amount Odoo has):
+        # the answer just fetched is the news.
+        invoices = Invoice.search([("number", "in", numbers)])
+        for invoice in invoices:
+            self.ipn(invoice.number)
+            self.ipn(invoice.number, paid=invoice.amount_paid)
         self.env.invalidate_all()
+        self.assertFalse(any(invoices.mapped("requery_requested")))
         Invoice._cron_import_documents()
         self.assertEqual(self.queries() - before, 3, "no query for a document just asked")
-        invoices = Invoice.search([("number", "in", numbers)])
-        self.assertTrue(all(invoices.mapped("requery_requested")), "not lost, only later")
 
-        invoices.write({"last_query_date": "2020-01-01 00:00:00"})  # the interval is over
+        # An IPN that says something new (a payment) is kept, and asked once the interval
+        # since the last question is over.
+        self.ipn(numbers[0], paid=1270)
+        self.env.invalidate_all()
+        first = invoices.filtered(lambda invoice: invoice.number == numbers[0])
+        self.assertTrue(first.requery_requested)
         Invoice._cron_import_documents()
-        self.assertEqual(self.queries() - before, 6)
-        self.assertFalse(any(invoices.mapped("requery_requested")))
+        self.assertEqual(self.queries() - before, 3, "not within the interval")
+        first.last_query_date = "2020-01-01 00:00:00"  # the interval is over
+        Invoice._cron_import_documents()
+        self.assertEqual(self.queries() - before, 4)
+        self.assertFalse(first.requery_requested)
 
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
