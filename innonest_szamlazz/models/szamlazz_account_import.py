@@ -109,9 +109,9 @@ class SzamlazzAccount(models.Model):
         are recorded on the account, never raised."""
         pulled, more_waiting = 0, False
         Invoice = self.env["szamlazz.invoice"].sudo()
-        self._switch_to_push_where_pushes_arrive()
+        pushing = self._switch_to_push_where_pushes_arrive()
         for account in self.sudo().filtered(
-            lambda a: a.document_intake == "pull" and a.state == "connected"
+            lambda a: a.document_intake == "pull" and a.state == "connected" and a not in pushing
         ):
             self.env.cr.execute(
                 "SELECT pg_try_advisory_xact_lock(%s, %s)", [_PULL_LOCK_NAMESPACE, account.id]
@@ -161,10 +161,11 @@ class SzamlazzAccount(models.Model):
     def _switch_to_push_where_pushes_arrive(self):
         """Accounts still pulling whose data connection has delivered a document: the
         pushes bring everything from now on. Switched here, not in the push endpoint, so
-        that concurrent pushes never write the same account row."""
+        that concurrent pushes never write the same account row. Returns the accounts
+        that push now, switched here or by another worker at the same moment."""
         pulling = self.sudo().filtered(lambda account: account.document_intake == "pull")
         if not pulling:
-            return
+            return self.browse()
         pushed = (
             self.env["szamlazz.invoice"]
             .sudo()
@@ -172,11 +173,20 @@ class SzamlazzAccount(models.Model):
                 [("account_id", "in", pulling.ids), ("source", "=", "push")], ["account_id"]
             )
         )
+        switched = self.browse()
         for (account,) in pushed:
-            account.document_intake = "push"
-            account.message_post(
-                body=_("Számlázz.hu's data connection delivers documents: pulling stops.")
-            )
+            switched |= account
+            try:
+                # Written and flushed at once: a conflict left pending would surface in
+                # the next document's savepoint and abort the whole import transaction.
+                with self.env.cr.savepoint():
+                    account.document_intake = "push"
+                    account.message_post(
+                        body=_("Számlázz.hu's data connection delivers documents: pulling stops.")
+                    )
+            except CONCURRENT_CHANGES:
+                _logger.info("Account %s is switched to push by another worker", account.id)
+        return switched
 
     def _pull_referenced_document(self, document, queries):
         """Store the invoice a pulled storno or correction refers to when Odoo lacks it
@@ -281,35 +291,17 @@ class SzamlazzAccount(models.Model):
         if not self:
             return 0
         Invoice = self.env["szamlazz.invoice"].sudo()
-        self.env["szamlazz.requery"].flush_model()
-        Invoice.flush_model(["last_query_date", "account_id"])
         asked_before = fields.Datetime.now() - timedelta(seconds=self._requery_min_interval())
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT request.id, request.invoice_id
-                  FROM szamlazz_requery request
-                  JOIN szamlazz_invoice invoice ON invoice.id = request.invoice_id
-                 WHERE (invoice.last_query_date IS NULL OR invoice.last_query_date < %s)
-                   AND invoice.account_id IN %s
-                 ORDER BY invoice.last_query_date NULLS FIRST, request.id
-                 LIMIT %s
-                   FOR UPDATE OF request SKIP LOCKED
-                """,
-                asked_before,
-                tuple(self.ids),
-                self._requery_limit() * 3,
-            )
-        )
-        requests_by_invoice = {}
-        for request_id, invoice_id in self.env.cr.fetchall():
-            requests_by_invoice.setdefault(invoice_id, []).append(request_id)
-        flagged = Invoice.browse(list(requests_by_invoice)[: self._requery_limit()])
         unreachable = self.browse()
-        for invoice in flagged:
+        asked = 0
+        for invoice in Invoice.browse(self._documents_to_requery(asked_before)):
             account = invoice.account_id
             if account in unreachable:
                 continue
+            request_ids = self._claim_requery_requests(invoice, asked_before)
+            if not request_ids:
+                continue  # another worker asks, or has just asked
+            asked += 1
             try:
                 documents = account._current_versions_at_szamlazz(invoice)
             except (errors.SzamlazzError, UserError) as error:
@@ -324,12 +316,57 @@ class SzamlazzAccount(models.Model):
             try:
                 with self.env.cr.savepoint():
                     account._store_requery_answer(invoice, documents)
-                    self.env["szamlazz.requery"].browse(requests_by_invoice[invoice.id]).unlink()
+                    self.env["szamlazz.requery"].browse(request_ids).unlink()
             except CONCURRENT_CHANGES:
                 continue  # a push or the import changed it meanwhile: asked again next run
             Invoice._auto_commit()
         self._trigger_when_asked_recently_are_due(asked_before)
-        return len(flagged)
+        return asked
+
+    def _documents_to_requery(self, asked_before):
+        """Ids of these accounts' documents with a request, not asked since
+        ``asked_before``, longest unasked first; nothing locked yet."""
+        self.env["szamlazz.requery"].flush_model()
+        self.env["szamlazz.invoice"].flush_model(["last_query_date", "account_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT invoice.id
+                  FROM szamlazz_invoice invoice
+                 WHERE invoice.account_id IN %s
+                   AND (invoice.last_query_date IS NULL OR invoice.last_query_date < %s)
+                   AND EXISTS (SELECT 1 FROM szamlazz_requery request
+                                WHERE request.invoice_id = invoice.id)
+                 ORDER BY invoice.last_query_date NULLS FIRST, invoice.id
+                 LIMIT %s
+                """,
+                tuple(self.ids),
+                asked_before,
+                self._requery_limit(),
+            )
+        )
+        return [invoice_id for (invoice_id,) in self.env.cr.fetchall()]
+
+    def _claim_requery_requests(self, invoice, asked_before):
+        """Lock the requests of one document just before asking about it; none when another
+        worker holds them or asked since ``asked_before``. Claimed one document at a time,
+        because each answer is committed, and a commit would free requests claimed ahead."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    """
+                    SELECT request.id
+                      FROM szamlazz_requery request
+                      JOIN szamlazz_invoice invoice ON invoice.id = request.invoice_id
+                     WHERE request.invoice_id = %s
+                       AND (invoice.last_query_date IS NULL OR invoice.last_query_date < %s)
+                       FOR UPDATE OF request SKIP LOCKED
+                    """,
+                    [invoice.id, asked_before],
+                )
+                return [request_id for (request_id,) in self.env.cr.fetchall()]
+        except CONCURRENT_CHANGES:
+            return []  # taken and answered by another worker since this transaction began
 
     def _trigger_when_asked_recently_are_due(self, asked_before):
         """Requests for documents asked about too recently wait; wake the import when the

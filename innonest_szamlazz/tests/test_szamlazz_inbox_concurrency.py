@@ -15,8 +15,9 @@ from ..models.szamlazz_invoice import IntakeConflictError
 from .szamla_documents import szamla_xml
 
 
-@tagged("post_install", "-at_install", "innonest_szamlazz")
-class SzamlazzInboxConcurrencyCase(TransactionCase):
+class SzamlazzCommittedInboxCase(TransactionCase):
+    """Two received documents, committed, and removed again afterwards."""
+
     def setUp(self):
         super().setUp()
         with self.registry.cursor() as cr:
@@ -47,6 +48,9 @@ class SzamlazzInboxConcurrencyCase(TransactionCase):
             if account_id:
                 env["szamlazz.account"].browse(account_id).unlink()
 
+
+@tagged("post_install", "-at_install", "innonest_szamlazz")
+class SzamlazzInboxConcurrencyCase(SzamlazzCommittedInboxCase):
     def test_a_second_worker_skips_what_the_first_holds(self):
         with self.registry.cursor() as worker1, self.registry.cursor() as worker2:
             for worker in (worker1, worker2):
@@ -172,3 +176,54 @@ class SzamlazzIntakeConflictCase(TransactionCase):
         with self.registry.cursor() as cr:
             self.assertEqual(retrying(click, api.Environment(cr, SUPERUSER_ID, {})), "stored")
         self.assertEqual(attempts, [1, 2])
+
+
+@tagged("post_install", "-at_install", "innonest_szamlazz")
+class TestTwoImportsSwitchToPush(SzamlazzCommittedInboxCase):
+    """Both importers see that pushes arrive for a pulling account and switch it at once:
+    the one that loses the race must go on importing, not abort its transaction."""
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            account = env["szamlazz.invoice"].browse(self.document_ids[0]).account_id
+            self.addCleanup(self._set_intake, account.id, account.document_intake)
+            account.document_intake = "pull"
+        self.account_id = account.id
+
+    def _set_intake(self, account_id, intake):
+        with self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["szamlazz.account"].browse(
+                account_id
+            ).document_intake = intake
+
+    def test_the_second_switch_leaves_the_import_going(self):
+        with self.registry.cursor() as worker1, self.registry.cursor() as worker2:
+            for worker in (worker1, worker2):
+                worker.execute("SET LOCAL lock_timeout = '20s'")
+            env1 = api.Environment(worker1, SUPERUSER_ID, {})
+            env2 = api.Environment(worker2, SUPERUSER_ID, {})
+            account1 = env1["szamlazz.account"].browse(self.account_id)
+            account2 = env2["szamlazz.account"].browse(self.account_id)
+            self.assertEqual(account2.document_intake, "pull", "the second worker's snapshot")
+
+            account1._switch_to_push_where_pushes_arrive()
+            env1.flush_all()
+            worker1.commit()
+
+            with mute_logger("odoo.sql_db"):
+                account2._switch_to_push_where_pushes_arrive()
+                env2.flush_all()
+            # The transaction is still usable: the documents can be processed.
+            held = env2["szamlazz.invoice"]._lock_received_batch(2)
+            self.assertEqual(sorted(held.ids), sorted(self.document_ids))
+            worker2.rollback()
+
+        with self.registry.cursor() as cr:
+            account = api.Environment(cr, SUPERUSER_ID, {})["szamlazz.account"].browse(
+                self.account_id
+            )
+            self.assertEqual(account.document_intake, "push")
+            notes = account.message_ids.filtered(lambda m: "pulling stops" in (m.body or ""))
+            self.assertEqual(len(notes), 1, "said once")

@@ -89,7 +89,7 @@ class TestIpnDuringSlowRequery(TransactionCase):
     def setUp(self):
         super().setUp()
         self.sandbox.reset()
-        number = issue(self.sandbox)
+        self.numbers = [issue(self.sandbox), issue(self.sandbox)]
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             company = env.ref("base.main_company")
@@ -103,17 +103,19 @@ class TestIpnDuringSlowRequery(TransactionCase):
                     "state": "connected",
                 }
             )
-            xml = account._get_client().query_invoice(number=number).raw
-            invoice, _document = env["szamlazz.invoice"]._store_document(account, xml, "pull")
-            invoice._request_requery("ipn")
-            self.ids = {"account": account.id, "invoice": invoice.id}
-        self.number = number
+            invoices = env["szamlazz.invoice"]
+            for number in self.numbers:
+                xml = account._get_client().query_invoice(number=number).raw
+                invoice, _document = invoices._store_document(account, xml, "pull")
+                invoices |= invoice
+            invoices._request_requery("ipn")
+            self.ids = {"account": account.id, "invoices": invoices.ids}
         self.addCleanup(self._remove)
 
     def _remove(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["szamlazz.invoice"].browse(self.ids["invoice"]).unlink()
+            env["szamlazz.invoice"].browse(self.ids["invoices"]).unlink()
             env["szamlazz.account"].browse(self.ids["account"]).unlink()
 
     def test_ipn_is_answered_while_the_import_waits_for_szamlazz(self):
@@ -131,11 +133,11 @@ class TestIpnDuringSlowRequery(TransactionCase):
                 started = time.monotonic()
                 named = ipn_env["szamlazz.invoice"]._schedule_requery_from_ipn(
                     ipn_env["szamlazz.account"].browse(self.ids["account"]),
-                    {"szlahu_szamlaszam": self.number},
+                    {"szlahu_szamlaszam": self.numbers[0]},
                 )
                 ipn_cr.commit()
                 self.assertLess(time.monotonic() - started, 1, "no lock wait on the import")
-                self.assertEqual(named.ids, [self.ids["invoice"]])
+                self.assertEqual(named.ids, self.ids["invoices"][:1])
 
                 requery.join(30)
                 self.assertFalse(requery.is_alive())
@@ -143,6 +145,46 @@ class TestIpnDuringSlowRequery(TransactionCase):
             finally:
                 importer_cr.rollback()
                 ipn_cr.rollback()
+
+    def queries(self):
+        return self.sandbox.state()["request_counts"]["by_action"].get(QUERY, 0)
+
+    def test_a_second_worker_does_not_ask_what_the_first_is_asking(self):
+        """The first worker commits each answer; that must not free the requests it has
+        yet to ask about for a second worker (the cron and "Import now" at once)."""
+        self.sandbox.control("POST", "faults", {"kind": "latency", "seconds": 2, "times": 3})
+        before = self.queries()
+
+        def requery_in_own_transaction(env, delay):
+            time.sleep(delay)
+            env["szamlazz.account"].browse(self.ids["account"])._requery_flagged_documents()
+            env.cr.commit()
+
+        # The first asks both documents (2 s each); the second starts once the first
+        # answer is committed, while the first asks about the second document.
+        # Environments are made here: a thread cannot open the registry under the loader.
+        cursors = [self.registry.cursor(), self.registry.cursor()]
+        try:
+            workers = [
+                threading.Thread(
+                    target=requery_in_own_transaction,
+                    args=(api.Environment(cr, SUPERUSER_ID, {}), delay),
+                )
+                for cr, delay in zip(cursors, (0, 3), strict=True)
+            ]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join(60)
+        finally:
+            for cr in cursors:
+                cr.close()
+        self.sandbox.control("DELETE", "faults")
+
+        self.assertEqual(self.queries() - before, 2, "each document asked once")
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertFalse(env["szamlazz.requery"].search_count([]), "both answered")
 
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
