@@ -368,6 +368,8 @@ def test_taxpayer_error_answer():
         ("MY-SHOP-2026-3", ("MY-SHOP", 2026, 3, "invoice", False)),
         ("E-MY-SHOP-2026-3", ("MY-SHOP", 2026, 3, "invoice", True)),
         ("E-2026-5", ("E", 2026, 5, "invoice", False)),
+        ("D-2026-5", (None, 2026, 5, "proforma", False)),
+        ("SL-2026-4", (None, 2026, 4, "delivery_note", False)),
         ("E-1234", None),
         ("SL-7", None),
         ("WEB-17", None),
@@ -385,6 +387,14 @@ def test_document_number_parts(number, parts):
             parts
         )
         assert str(parsed) == number, "the parts write the number back as it was"
+
+
+def test_the_document_tells_an_e_invoice_without_a_prefix():
+    """E-2026-5 is a paper invoice of the prefix E, unless the document says it is an
+    e-invoice (alap/eszamla): then it is an e-invoice numbered without a prefix."""
+    parts = split_document_number("E-2026-5", e_invoice=True)
+    assert (parts.prefix, parts.year, parts.sequence, parts.e_invoice) == (None, 2026, 5, True)
+    assert str(parts) == "E-2026-5"
 
 
 def test_next_number_of_an_e_invoice_series():
