@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 
-.PHONY: help test demo bench lint
+.PHONY: help test demo bench lint stress
 
 help:
 	@echo "make demo   serve Odoo on http://127.0.0.1:8069 with the addon connected to the sandbox"
 	@echo "make test   run every test (Odoo's test runner, then pytest); one summary line"
 	@echo "make bench  run the benchmarks"
 	@echo "make lint   ruff over the repository"
+	@echo "make stress the reliability suite against a real --workers 2 server; one figure a line"
 
 test:
 	@tools/run_tests.sh
@@ -21,3 +22,6 @@ bench:
 
 lint:
 	@$(PYTHON) -m ruff check .
+
+stress:
+	@$(PYTHON) tools/stress.py
