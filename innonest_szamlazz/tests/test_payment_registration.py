@@ -227,7 +227,12 @@ class TestPaymentMeetsAPush(TransactionCase):
         second_cr.commit()
         clicked.join(60)
 
-        self.assertIn("still being checked", second_answer["params"]["message"])
+        # Which of the two it is depends on whether Odoo's retry of the second click came
+        # before or after the first answer: either way it says nothing was sent.
+        self.assertRegex(
+            second_answer["params"]["message"],
+            "still being checked.*nothing was sent now|carried out after all; nothing was sent",
+        )
         credit_entries = self.sandbox.state()["request_counts"]["by_action"][CREDIT_ENTRY_ACTION]
         self.assertEqual(credit_entries, 1)
         self.assertEqual(len(answers), 1)
