@@ -70,6 +70,20 @@ class TestPaymentRegistration(SzamlazzCase):
             "the chatter says once who recorded the payment",
         )
 
+    def test_a_payment_registered_meanwhile_is_told_before_a_second_is_sent(self):
+        """Two people open the wizard for the same payment; the first registers it. The
+        second click is told so and sends nothing; clicking again sends the second."""
+        later = self.open_wizard(500)
+        self.open_wizard(500).action_register()
+
+        answer = later.action_register()
+        self.assertIn("carried out after all; nothing was sent now", answer["params"]["message"])
+        self.assertEqual(self.credit_entries(), 1)
+
+        later.action_register()
+        self.assertEqual(self.credit_entries(), 2, "asked again: this one is sent as well")
+        self.assertAlmostEqual(self.invoice.amount_paid, 1000)
+
     def test_payment_whose_answer_was_lost_is_not_sent_again(self):
         """The credit entry reached Számlázz.hu, then the worker died (the write is on
         record, its answer is not): a new click asks first and sends nothing."""

@@ -28,6 +28,9 @@ class SzamlazzPaymentWizard(models.TransientModel):
     note = fields.Char(help="Shown with the payment on the invoice at Számlázz.hu.")
     registered = fields.Boolean(readonly=True)
     write_id = fields.Many2one("szamlazz.agent.write", string="Request", readonly=True)
+    # A payment of the same invoice that another click registered while this wizard was
+    # open, once the user has been told about it: the next click sends this one.
+    seen_write_id = fields.Many2one("szamlazz.agent.write", readonly=True)
 
     @api.depends("invoice_id")
     def _compute_amount(self):
@@ -55,7 +58,15 @@ class SzamlazzPaymentWizard(models.TransientModel):
             self.registered = self.write_id.state == "done"
             return answer
         other = Write._latest_for(invoice, "credit_entry", PENDING_STATES, invoice.company_id)
+        if not other:
+            # Registered by another click since this wizard opened (one that met it and
+            # was retried by Odoo lands here): the user hears of it before a second is sent.
+            other = Write._latest_for(invoice, "credit_entry", ("done",), invoice.company_id)
+            if other and (other == self.seen_write_id or other.create_date < self.create_date):
+                other = Write
         answer = other._answer_other_click() if other else None
+        if other.state == "done":
+            self.seen_write_id = other
         if answer is not None:
             return answer
         invoice.account_id._get_client()  # no key: said before a request is recorded
