@@ -49,14 +49,22 @@ def large_document():
 
 def large_request():
     return InvoiceRequest(
-        issue_date=date(2026, 11, 22), fulfillment_date=date(2026, 11, 22),
-        due_date=date(2026, 11, 30), payment_method="átutalás", currency="HUF",
+        issue_date=date(2026, 11, 22),
+        fulfillment_date=date(2026, 11, 22),
+        due_date=date(2026, 11, 30),
+        payment_method="átutalás",
+        currency="HUF",
         language="hu",
         buyer=BuyerRequest(name="Vevő Kft.", zip="1052", city="Budapest", street="Váci u. 1."),
         items=[
-            InvoiceItemRequest(name="Termék %d" % number, quantity=Decimal("3"), unit="db",
-                               net_unit_price=Decimal("1234.5"), vat_rate="27",
-                               identifier="SKU-%04d" % number)
+            InvoiceItemRequest(
+                name="Termék %d" % number,
+                quantity=Decimal("3"),
+                unit="db",
+                net_unit_price=Decimal("1234.5"),
+                vat_rate="27",
+                identifier="SKU-%04d" % number,
+            )
             for number in range(LINES)
         ],
     )

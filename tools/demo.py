@@ -51,16 +51,30 @@ print("SZAMLAZZ_DEMO " + json.dumps({
 
 def shell(command):
     """Run a prerequisite check from tools/lib.sh; it explains itself when it fails."""
-    result = subprocess.run(["bash", "-c", ". tools/lib.sh && " + command], cwd=REPO,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["bash", "-c", ". tools/lib.sh && " + command],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode:
         sys.exit(result.stderr.strip() or result.stdout.strip())
     return result.stdout.strip()
 
 
 def odoo_command(*arguments, subcommand="server"):
-    return [sys.executable, "-m", "odoo", subcommand, "--database", DATABASE,
-            "--addons-path", shell('addons_path "%s"' % REPO), *arguments]
+    return [
+        sys.executable,
+        "-m",
+        "odoo",
+        subcommand,
+        "--database",
+        DATABASE,
+        "--addons-path",
+        shell('addons_path "%s"' % REPO),
+        *arguments,
+    ]
 
 
 def odoo_environment():
@@ -81,9 +95,19 @@ def database_exists():
 def start_sandbox(state_file):
     """The sandbox remembers its documents in ``state_file`` between demos, as Számlázz.hu
     would: numbers already in the demo database are never issued again."""
-    command = [sys.executable, "-m", "szamlazz_sandbox", "--host", "127.0.0.1",
-               "--port", str(SANDBOX_PORT), "--push-mode", "auto",
-               "--state-file", str(state_file)]
+    command = [
+        sys.executable,
+        "-m",
+        "szamlazz_sandbox",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(SANDBOX_PORT),
+        "--push-mode",
+        "auto",
+        "--state-file",
+        str(state_file),
+    ]
     xsd_dir = Path(shell('default_xsd_dir "%s"' % REPO))
     if xsd_dir.is_dir():
         command += ["--xsd-dir", str(xsd_dir)]
@@ -109,11 +133,21 @@ def install_or_update():
 
 
 def connect_company():
-    script = CONNECT_SCRIPT % {"odoo_url": ODOO_URL, "agent_key": AGENT_KEY,
-                               "agent_url": SANDBOX_URL + "/szamla/"}
+    script = CONNECT_SCRIPT % {
+        "odoo_url": ODOO_URL,
+        "agent_key": AGENT_KEY,
+        "agent_url": SANDBOX_URL + "/szamla/",
+    }
     command = odoo_command("--no-http", "--log-level", "warn", subcommand="shell")
-    result = subprocess.run(command, input=script, cwd=REPO, env=odoo_environment(),
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        command,
+        input=script,
+        cwd=REPO,
+        env=odoo_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     for line in result.stdout.splitlines():
         if line.startswith("SZAMLAZZ_DEMO "):
             account = json.loads(line.split(" ", 1)[1])
@@ -122,10 +156,16 @@ def connect_company():
         sys.exit("Connecting the demo company failed:\n%s%s" % (result.stdout, result.stderr))
     if account["error"]:
         sys.exit("The sandbox refused the demo company's Agent key: " + account["error"])
-    requests.post(SANDBOX_URL + "/_sandbox/accounts", timeout=10, json={
-        "agent_key": AGENT_KEY, "push_url": account["push_url"],
-        "push_key": account["push_key"], "ipn_url": account["ipn_url"],
-    }).raise_for_status()
+    requests.post(
+        SANDBOX_URL + "/_sandbox/accounts",
+        timeout=10,
+        json={
+            "agent_key": AGENT_KEY,
+            "push_url": account["push_url"],
+            "push_key": account["push_key"],
+            "ipn_url": account["ipn_url"],
+        },
+    ).raise_for_status()
     return account
 
 
@@ -136,9 +176,12 @@ def port_is_free(port):
 
 def serve_odoo(children):
     process = subprocess.Popen(
-        odoo_command("--http-interface", "127.0.0.1", "--http-port", str(ODOO_PORT),
-                     "--log-level", "warn"),
-        cwd=REPO, env=odoo_environment())
+        odoo_command(
+            "--http-interface", "127.0.0.1", "--http-port", str(ODOO_PORT), "--log-level", "warn"
+        ),
+        cwd=REPO,
+        env=odoo_environment(),
+    )
     children.append(process)
     for _ in range(120):
         if process.poll() is not None:
@@ -155,8 +198,10 @@ def serve_odoo(children):
 
 def main():
     shell("require_odoo && require_postgres")
-    for port, knob in ((ODOO_PORT, "SZAMLAZZ_DEMO_ODOO_PORT"),
-                       (SANDBOX_PORT, "SZAMLAZZ_DEMO_SANDBOX_PORT")):
+    for port, knob in (
+        (ODOO_PORT, "SZAMLAZZ_DEMO_ODOO_PORT"),
+        (SANDBOX_PORT, "SZAMLAZZ_DEMO_SANDBOX_PORT"),
+    ):
         if not port_is_free(port):
             sys.exit("Port %d is in use: stop what runs there, or set %s." % (port, knob))
     state_file = REPO / "var" / ("%s.sandbox-state" % DATABASE)
@@ -169,13 +214,18 @@ def main():
         account = connect_company()
         serve_odoo(children)
         if WEBSHOP_INVOICES:
-            requests.post(SANDBOX_URL + "/_sandbox/seed/webshop", timeout=30, json={
-                "agent_key": AGENT_KEY, "count": WEBSHOP_INVOICES}).raise_for_status()
+            requests.post(
+                SANDBOX_URL + "/_sandbox/seed/webshop",
+                timeout=30,
+                json={"agent_key": AGENT_KEY, "count": WEBSHOP_INVOICES},
+            ).raise_for_status()
         print(INSTRUCTIONS.format(odoo=ODOO_URL, sandbox=SANDBOX_URL, **account))
         while all(child.poll() is None for child in children):
             time.sleep(1)
-        print("\n%s stopped by itself." % ("The sandbox" if children[0].poll() is not None
-                                            else "Odoo"))
+        print(
+            "\n%s stopped by itself."
+            % ("The sandbox" if children[0].poll() is not None else "Odoo")
+        )
     except KeyboardInterrupt:
         pass
     finally:
@@ -211,6 +261,7 @@ INSTRUCTIONS = """
  Ctrl-C stops Odoo and the sandbox.
 =====================================================================
 """
+
 
 def stop_on_sigterm(_signum, _frame):
     raise KeyboardInterrupt
