@@ -6,8 +6,6 @@ HTTP on loopback; nothing is mocked.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -22,15 +20,16 @@ for _path in (str(REPO / "innonest_szamlazz"), str(REPO)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
+from szamlazz_sandbox.launcher import SandboxLauncher, default_xsd_dir  # noqa: E402
+
 SANDBOX_AGENT_KEY = "sandbox-demo-key"
-STARTUP_PREFIX = "szamlazz_sandbox listening on "
 SZAMLAVALASZ_NS = "http://www.szamlazz.hu/szamlavalasz"
 
 
 @pytest.fixture(scope="session")
 def xsd_dir() -> Path:
     """The official Számlázz.hu XSDs ($SZAMLAZZ_XSD_DIR, default <repo>/../shared/szamlazz-xsd)."""
-    path = Path(os.environ.get("SZAMLAZZ_XSD_DIR") or REPO.parent / "shared" / "szamlazz-xsd")
+    path = default_xsd_dir()
     if not (path / "xmlszamla.xsd").is_file():
         pytest.fail(
             f"The official Számlázz.hu XSDs are not in {path}: set SZAMLAZZ_XSD_DIR "
@@ -39,39 +38,13 @@ def xsd_dir() -> Path:
     return path
 
 
-class SandboxServer:
-    """A `python -m szamlazz_sandbox` subprocess (manual push mode)."""
+class SandboxServer(SandboxLauncher):
+    """A started `python -m szamlazz_sandbox` subprocess (`szamlazz_sandbox.launcher`), manual
+    push mode unless told; `extra` is appended to its command line."""
 
     def __init__(self, xsd_dir: Path, push_mode: str = "manual", extra: list[str] = ()):
-        command = [
-            sys.executable,
-            "-m",
-            "szamlazz_sandbox",
-            "--port",
-            "0",
-            "--push-mode",
-            push_mode,
-            "--xsd-dir",
-            str(xsd_dir),
-            *extra,
-        ]
-        self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline().strip()
-        if not line.startswith(STARTUP_PREFIX):
-            self.stop()
-            raise RuntimeError(f"the sandbox did not start: {line!r}")
-        self.url = line[len(STARTUP_PREFIX) :].rstrip("/")
-
-    def stop(self) -> int | None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process.stdout.close()
-        return self.process.returncode
+        super().__init__(xsd_dir=xsd_dir, push_mode=push_mode, extra_args=extra, cwd=REPO)
+        self.start()
 
 
 @pytest.fixture(scope="session")

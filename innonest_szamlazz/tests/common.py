@@ -5,8 +5,6 @@ real HTTP on loopback, exactly as Odoo reaches Számlázz.hu in production.
 """
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,71 +12,37 @@ import requests
 from odoo.tests import HttpCase, TransactionCase
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+try:  # the repository root is on PYTHONPATH (tools/run_tests.sh); tests only, never the addon
+    from szamlazz_sandbox.launcher import SandboxLauncher, default_xsd_dir
+except ImportError:
+    sys.path.append(str(REPO_ROOT))
+    from szamlazz_sandbox.launcher import SandboxLauncher, default_xsd_dir
+
 SANDBOX_AGENT_KEY = "sandbox-demo-key"
 SANDBOX_TAX_NUMBER = "12345678-2-42"
-STARTUP_PREFIX = "szamlazz_sandbox listening on "
 
 
 def xsd_dir():
     """The official XSDs, when this machine has them (they are never shipped)."""
-    configured = os.environ.get("SZAMLAZZ_XSD_DIR")
-    candidate = Path(configured) if configured else REPO_ROOT.parent / "shared" / "szamlazz-xsd"
+    candidate = default_xsd_dir()
     return candidate if candidate.is_dir() else None
 
 
-class SandboxProcess:
-    """A ``szamlazz_sandbox`` server in its own process, pushes delivered on ``flush()``."""
+class SandboxProcess(SandboxLauncher):
+    """A ``szamlazz_sandbox`` server in its own process (``szamlazz_sandbox.launcher``),
+    pushes delivered on ``flush()``; validating against the XSDs when this machine has them."""
 
     def __init__(self, push_mode="manual"):
-        self.push_mode = push_mode
-        self.process = None
-        self.url = None
-
-    @property
-    def agent_url(self):
-        return self.url + "/szamla/"
+        super().__init__(push_mode=push_mode, cwd=REPO_ROOT)
 
     def start(self):
-        command = [
-            sys.executable,
-            "-m",
-            "szamlazz_sandbox",
-            "--port",
-            "0",
-            "--push-mode",
-            self.push_mode,
-        ]
-        schemas = xsd_dir()
-        if schemas:
-            command += ["--xsd-dir", str(schemas)]
-        self.process = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        line = self.process.stdout.readline().strip()
-        if not line.startswith(STARTUP_PREFIX):
-            self.stop()
-            raise RuntimeError("The Számlázz.hu sandbox did not start: %r" % line)
-        self.url = line[len(STARTUP_PREFIX) :].rstrip("/")
-        return self
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process and self.process.stdout:
-            self.process.stdout.close()
+        self.xsd_dir = xsd_dir()
+        return super().start()
 
     def control(self, method, path, payload=None):
         response = requests.request(
             method,
-            self.url + "/_sandbox/" + path.lstrip("/"),
+            self.control_url(path),
             data=json.dumps(payload) if payload is not None else None,
             headers={"Content-Type": "application/json"},
             timeout=30,
