@@ -1,1 +1,1 @@
-from . import push
+from . import main

@@ -2,6 +2,9 @@ from odoo import api, fields, models
 
 
 class ProductProduct(models.Model):
+    """The variant form inherits the template's smart button: it counts and opens the
+    documents of this variant only."""
+
     _inherit = "product.product"
 
     szamlazz_identifier = fields.Char(
@@ -16,6 +19,11 @@ class ProductProduct(models.Model):
         "to recognise this product on imported invoices. Follows the Internal "
         "Reference unless set to something else.",
     )
+    szamlazz_document_count = fields.Integer(
+        "Számlázz.hu documents",
+        compute="_compute_szamlazz_document_count",
+        groups="innonest_szamlazz.group_szamlazz_user",
+    )
 
     @api.depends("default_code")
     def _compute_szamlazz_identifier(self):
@@ -23,6 +31,11 @@ class ProductProduct(models.Model):
         # write() makes an identifier that equals the old reference follow a new one.
         for product in self:
             product.szamlazz_identifier = product.szamlazz_identifier or product.default_code
+
+    def _compute_szamlazz_document_count(self):
+        invoice_ids = self.env["szamlazz.invoice.line"]._invoice_ids_by_product(self)
+        for product in self:
+            product.szamlazz_document_count = len(invoice_ids.get(product.id, ()))
 
     def write(self, vals):
         if "default_code" not in vals or "szamlazz_identifier" in vals:
@@ -36,3 +49,11 @@ class ProductProduct(models.Model):
         if following:
             following.write({"szamlazz_identifier": vals["default_code"]})
         return result
+
+    def action_view_szamlazz_documents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "innonest_szamlazz.szamlazz_invoice_action"
+        )
+        action["domain"] = [("line_ids.product_id", "=", self.id)]
+        return action

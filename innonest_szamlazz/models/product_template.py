@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..vat_keys import VAT_KEYS
+from ..tools.vat_keys import VAT_KEYS
 
 
 class ProductTemplate(models.Model):
@@ -27,10 +27,25 @@ class ProductTemplate(models.Model):
         string="Számlázz.hu VAT Key",
         help="VAT rate or VAT exemption key used on Számlázz.hu invoices.",
     )
+    szamlazz_document_count = fields.Integer(
+        "Számlázz.hu documents",
+        compute="_compute_szamlazz_document_count",
+        groups="innonest_szamlazz.group_szamlazz_user",
+    )
 
     @api.depends("product_variant_ids.szamlazz_identifier")
     def _compute_szamlazz_identifier(self):
         self._compute_template_field_from_variant_field("szamlazz_identifier")
+
+    def _compute_szamlazz_document_count(self):
+        invoice_ids = self.env["szamlazz.invoice.line"]._invoice_ids_by_product(
+            self.product_variant_ids
+        )
+        for template in self:
+            documents = set()
+            for variant in template.product_variant_ids:
+                documents.update(invoice_ids.get(variant.id, ()))
+            template.szamlazz_document_count = len(documents)
 
     def _inverse_szamlazz_identifier(self):
         self._set_product_variant_field("szamlazz_identifier")
@@ -44,3 +59,11 @@ class ProductTemplate(models.Model):
     def _get_related_fields_variant_template(self):
         # Template create() copies these to the variant it has just made.
         return [*super()._get_related_fields_variant_template(), "szamlazz_identifier"]
+
+    def action_view_szamlazz_documents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "innonest_szamlazz.szamlazz_invoice_action"
+        )
+        action["domain"] = [("line_ids.product_id.product_tmpl_id", "=", self.id)]
+        return action

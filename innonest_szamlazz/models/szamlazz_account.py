@@ -1,25 +1,39 @@
+"""The link of one company to its Számlázz.hu account, and the owner of its import.
+
+``szamlazz.account`` brings an account up to date (:meth:`SzamlazzAccount._import_pass`:
+re-query what was flagged, pull new webshop documents, process a batch of the inbox), for
+the one scheduled action, "Import now" and XML-RPC (``import_documents``). Documents it
+receives are handed, parsed, to ``szamlazz.invoice``, which stores and processes them.
+"""
+
+import contextlib
 import hashlib
 import hmac
 import logging
 import secrets
 import threading
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.addons.base.models.res_bank import sanitize_account_number
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
+from ..exceptions import CONCURRENT_CHANGES, IntakeConflictError, QueryBudgetSpent
 from ..szamlazz_agent import (
     AgentClient,
-    AuthenticationError,
-    InvalidRequestError,
     InvalidResponseError,
-    NotFoundError,
     OutcomeUnknownError,
     SzamlazzError,
     TemporarilyUnavailableError,
+    errors,
     hungarian_tax_core,
+    invoice_number,
 )
-from .szamlazz_invoice import positive_int_param
+from ..tools import document_kinds
+from ..tools.agent_user_error import connection_check_message
+from ..tools.params import positive_int_param
+from ..tools.series_search import first_sequence_issued_from
 
 _logger = logging.getLogger(__name__)
 # {(database, account id): (fingerprint of URL and key, AgentClient)} per thread.
@@ -54,6 +68,40 @@ INVOICE_LANGUAGES = [
 def generate_push_key():
     """A fresh key Számlázz.hu sends with every push: 40 hex characters, its limit."""
     return secrets.token_hex(20)
+
+
+DEFAULT_PULL_LIMIT = 100
+DEFAULT_REQUERY_LIMIT = 50
+DEFAULT_REQUERY_INTERVAL = 60
+# pg_try_advisory_xact_lock(key1, key2): key1 tells our locks apart from other modules'.
+_PULL_LOCK_NAMESPACE = 724001
+
+
+class CountedQueries:
+    """Asks Számlázz.hu for documents by number, at most ``budget`` times per run (an
+    outage or a huge series cannot make a run endless). Every answer, "not found"
+    included, is kept for the run, so the walk never asks again what the search asked."""
+
+    def __init__(self, client, budget):
+        self.client = client
+        self.budget = budget
+        self.answers = {}
+
+    def document(self, number):
+        """The ``SzamlaDocument`` numbered ``number``, or None when there is none."""
+        if number not in self.answers:
+            if self.budget <= 0:
+                raise QueryBudgetSpent()
+            self.budget -= 1
+            try:
+                self.answers[number] = self.client.query_invoice(number=number, with_pdf=False)
+            except errors.NotFoundError:
+                self.answers[number] = None
+        return self.answers[number]
+
+    def issue_date(self, number):
+        document = self.document(number)
+        return document.issue_date if document else None
 
 
 class SzamlazzAccount(models.Model):
@@ -161,6 +209,22 @@ class SzamlazzAccount(models.Model):
     )
     bank_account_date = fields.Date(
         readonly=True, help="Issue date of the newest document that showed the bank account."
+    )
+    document_intake = fields.Selection(
+        [
+            ("pull", "Agent queries (pull)"),
+            ("push", "Data connection (push)"),
+        ],
+        default="pull",
+        required=True,
+        help="Pull: Odoo asks Számlázz.hu for each new webshop invoice number. "
+        "Push: Számlázz.hu sends every document to Odoo (registered data connection); "
+        "the first import after a push arrived switches the account to it.",
+    )
+    import_last_run = fields.Datetime("Last import", readonly=True)
+    import_last_error = fields.Text("Last import problem", readonly=True)
+    szamlazz_invoice_count = fields.Integer(
+        "Számlázz.hu Documents", compute="_compute_szamlazz_invoice_count"
     )
 
     _sql_constraints = [
@@ -319,7 +383,7 @@ class SzamlazzAccount(models.Model):
             transient = isinstance(
                 error, (TemporarilyUnavailableError, OutcomeUnknownError, InvalidResponseError)
             )
-            return None, self._describe_check_error(error, tax_id), transient
+            return None, connection_check_message(self.env, error, tax_id), transient
         finally:
             client.close()
         if not taxpayer.valid:
@@ -333,45 +397,6 @@ class SzamlazzAccount(models.Model):
                 False,
             )
         return taxpayer, False, False
-
-    def _describe_check_error(self, error, tax_id):
-        if isinstance(error, AuthenticationError):
-            return _(
-                "Számlázz.hu did not accept this Agent key. In Számlázz.hu open "
-                "Settings > Számla Agent kulcsok, copy the key again and paste it here."
-            )
-        if isinstance(error, TemporarilyUnavailableError):
-            return _(
-                "Számlázz.hu is under maintenance or cannot be reached right now. "
-                "Nothing was changed; please try again in a few minutes."
-            )
-        if isinstance(error, OutcomeUnknownError):
-            return _(
-                "Számlázz.hu did not answer in time. Nothing was changed; "
-                "please try again in a few minutes."
-            )
-        if isinstance(error, NotFoundError):
-            return _(
-                "Számlázz.hu found no taxpayer with the tax number %(tax_number)s. "
-                "Check your company's tax number.",
-                tax_number=tax_id,
-            )
-        if isinstance(error, InvalidRequestError):
-            return _(
-                "Számlázz.hu refused the tax number %(tax_number)s as invalid. "
-                "Check your company's tax number.",
-                tax_number=tax_id,
-            )
-        if isinstance(error, InvalidResponseError):
-            return _(
-                "Számlázz.hu sent an answer Odoo could not read. Please try again later; "
-                "if this keeps happening, tell your Odoo partner."
-            )
-        return _(
-            "Számlázz.hu refused the check with error %(code)s: %(message)s",
-            code=error.code if error.code is not None else "-",
-            message=error.message,
-        )
 
     def _mark_connected(self, agent_key):
         """Store the key Számlázz.hu just accepted; everything learned so far stays."""
@@ -462,71 +487,69 @@ class SzamlazzAccount(models.Model):
 
     # --- Learning from documents ----------------------------------------------------
 
-    def _learn_from_document(self, document):
-        """Record the prefix and the seller bank account a ``SzamlaDocument`` shows.
+    def _learn_from_invoice(self, invoice, prefixes):
+        """Record the prefix and the seller bank account a stored document shows;
+        ``prefixes`` is the batch's ``{name: szamlazz.prefix}`` of this account (archived
+        ones included), kept up to date here.
 
         Runs as superuser: whoever triggered the import, the data comes from the
         company's own Számlázz.hu account. Nothing is ever removed here.
         """
         self.ensure_one()
         account = self.sudo()
-        account._learn_prefix(document)
-        account._learn_bank_account(document)
+        account._learn_prefix(invoice, prefixes)
+        account._learn_bank_account(invoice)
 
-    def _learn_prefix(self, document):
-        prefix = document.prefix
-        if not prefix or document.issued_by is not None:
+    def _learn_prefix(self, invoice, prefixes):
+        prefix = invoice.number_prefix
+        if not prefix or invoice.issued_by or prefix in prefixes:
             # Not numbered the Számlázz.hu way, or by another program's numbering (a NAV
             # import): not a prefix anyone can issue under at Számlázz.hu.
             return
-        Prefix = self.env["szamlazz.prefix"].with_context(active_test=False)
-        if Prefix.search_count([("account_id", "=", self.id), ("name", "=", prefix)]):
-            return
-        # A proforma (D-WEB-2026-1) is numbered in its invoice prefix's series: every
-        # learned prefix is an invoice series, which the pull walks and proformas use.
-        Prefix.create({"account_id": self.id, "name": prefix, "document_kind": "invoice"})
+        # A proforma (D-WEB-1) is numbered in its invoice prefix's series: every learned
+        # prefix is an invoice series, which the pull walks and proformas use.
+        prefixes[prefix] = self.env["szamlazz.prefix"].create(
+            {"account_id": self.id, "name": prefix, "document_kind": "invoice"}
+        )
         self.message_post(
             body=_(
                 "New invoice number prefix learned from Számlázz.hu: %(prefix)s "
                 "(first seen on %(number)s).",
                 prefix=prefix,
-                number=document.number,
+                number=invoice.number,
             )
         )
 
-    def _learn_bank_account(self, document):
-        seller = document.seller
-        if not seller or not sanitize_account_number(seller.bank_account):
+    def _learn_bank_account(self, invoice):
+        sanitized = sanitize_account_number(invoice.seller_bank_account)
+        if not sanitized:
             return
-        bank_account = self._find_or_create_bank_account(seller.bank_account, seller.bank_name)
-        if bank_account == self.bank_account_id:
-            if document.issue_date and (
-                not self.bank_account_date or document.issue_date > self.bank_account_date
-            ):
-                self.bank_account_date = document.issue_date
+        issue_date = invoice.issue_date
+        if self.bank_account_id.sanitized_acc_number == sanitized:
+            if issue_date and (not self.bank_account_date or issue_date > self.bank_account_date):
+                self.bank_account_date = issue_date
             return
+        bank_account = self._find_or_create_bank_account(
+            invoice.seller_bank_account, invoice.seller_bank_name
+        )
         # Older documents (a backfill) must not switch back to an account no longer used.
-        if (
-            self.bank_account_date
-            and document.issue_date
-            and document.issue_date < self.bank_account_date
-        ):
+        if self.bank_account_date and issue_date and issue_date < self.bank_account_date:
             return
         previous = self.bank_account_id
-        self.write({"bank_account_id": bank_account.id, "bank_account_date": document.issue_date})
+        self.write({"bank_account_id": bank_account.id, "bank_account_date": issue_date})
         if previous:
             body = _(
                 "The seller bank account on Számlázz.hu documents changed from "
                 "%(old)s to %(new)s (first seen on %(number)s).",
                 old=previous.display_name,
                 new=bank_account.display_name,
-                number=document.number,
+                number=invoice.number,
             )
         else:
             body = _(
                 "Seller bank account learned from Számlázz.hu: %(new)s (seen on %(number)s).",
                 new=bank_account.display_name,
-                number=document.number,
+                number=invoice.number,
             )
         self.message_post(body=body)
 
@@ -569,3 +592,435 @@ class SzamlazzAccount(models.Model):
             if hmac.compare_digest(account.push_key.encode(), candidate):
                 found = self.browse(account.id)
         return found
+
+    # --- Import: bringing the account up to date -------------------------------------
+
+    def _compute_szamlazz_invoice_count(self):
+        counts = dict(
+            self.env["szamlazz.invoice"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.szamlazz_invoice_count = counts.get(account, 0)
+
+    # -- pull ------------------------------------------------------------------------------
+
+    @api.model
+    def _pull_limit(self):
+        """Knob ``innonest_szamlazz.pull_max_documents`` (default 100): questions one run
+        asks Számlázz.hu about new documents, per account, the search for the import
+        start's first document and the "not found" that ends a series included."""
+        return positive_int_param(
+            self.env, "innonest_szamlazz.pull_max_documents", DEFAULT_PULL_LIMIT
+        )
+
+    def _pull_new_documents(self):
+        """Walk each webshop prefix's two invoice series, paper (``PREFIX-YYYY-N``) and
+        e-invoice (``E-PREFIX-YYYY-N``), forward from the last imported number until
+        Számlázz.hu answers "not found"; with none imported yet, from the first document
+        issued on the account's import start. Returns ``(pulled, more_waiting)``; problems
+        are recorded on the account, never raised."""
+        pulled, more_waiting = 0, False
+        Invoice = self.env["szamlazz.invoice"].sudo()
+        pushing = self._switch_to_push_where_pushes_arrive()
+        for account in self.sudo().filtered(
+            lambda a: a.document_intake == "pull" and a.state == "connected" and a not in pushing
+        ):
+            self.env.cr.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", [_PULL_LOCK_NAMESPACE, account.id]
+            )
+            if not self.env.cr.fetchone()[0]:
+                continue  # another worker is pulling this account right now
+            problem, skipped = False, []
+            try:
+                queries = CountedQueries(account._get_client(), self._pull_limit())
+                webshop_prefixes = account.prefix_ids.filtered(
+                    lambda p: p.is_webshop and p.document_kind == "invoice"
+                )
+                series = [
+                    (p.name, e_invoice) for p in webshop_prefixes for e_invoice in (False, True)
+                ]
+                for prefix, e_invoice in series:
+                    for year, sequence in account._pull_start_points(prefix, e_invoice, queries):
+                        while True:
+                            number = invoice_number(prefix, year, sequence, e_invoice)
+                            document = queries.document(number)
+                            if document is None:
+                                break
+                            try:
+                                Invoice._store_document(account, document, "pull")
+                                pulled += account._pull_referenced_document(document, queries)
+                            except IntakeConflictError:
+                                break  # a push is storing it right now; it is not lost
+                            except errors.InvalidResponseError as error:
+                                # One document Odoo cannot store stops neither the walk
+                                # nor the run; the account says which and why.
+                                skipped.append("%s: %s" % (number, error.message))
+                            else:
+                                pulled += 1
+                            sequence += 1
+            except QueryBudgetSpent:
+                more_waiting = True
+            except (errors.SzamlazzError, UserError) as error:
+                problem = _(
+                    "Számlázz.hu could not be asked for new documents: %s",
+                    getattr(error, "message", None) or str(error),
+                )
+            if skipped and not problem:
+                problem = _("Documents Odoo cannot store were left out: %s", "; ".join(skipped))
+            account.write({"import_last_run": fields.Datetime.now(), "import_last_error": problem})
+        return pulled, more_waiting
+
+    def _switch_to_push_where_pushes_arrive(self):
+        """Accounts still pulling whose data connection has delivered a document: the
+        pushes bring everything from now on. Switched here, not in the push endpoint, so
+        that concurrent pushes never write the same account row. Returns the accounts
+        that push now, switched here or by another worker at the same moment."""
+        pulling = self.sudo().filtered(lambda account: account.document_intake == "pull")
+        if not pulling:
+            return self.browse()
+        pushed = (
+            self.env["szamlazz.invoice"]
+            .sudo()
+            ._read_group(
+                [("account_id", "in", pulling.ids), ("source", "=", "push")], ["account_id"]
+            )
+        )
+        switched = self.browse()
+        for (account,) in pushed:
+            switched |= account
+            try:
+                # Written and flushed at once: a conflict left pending would surface in
+                # the next document's savepoint and abort the whole import transaction.
+                with self.env.cr.savepoint():
+                    account.document_intake = "push"
+                    account.message_post(
+                        body=_("Számlázz.hu's data connection delivers documents: pulling stops.")
+                    )
+            except CONCURRENT_CHANGES:
+                _logger.info("Account %s is switched to push by another worker", account.id)
+        return switched
+
+    def _pull_referenced_document(self, document, queries):
+        """Store the invoice a pulled storno or correction refers to when Odoo lacks it
+        (issued before the import start, the walk skipped it): judged without it, the
+        storno would wait for it forever. Returns how many documents were stored."""
+        number = document.referenced_invoice
+        if not number or self.env["szamlazz.invoice"].sudo().search_count(
+            [("company_id", "=", self.company_id.id), ("number", "=", number)], limit=1
+        ):
+            return 0
+        referenced = queries.document(number)
+        if referenced is None:
+            return 0
+        self.env["szamlazz.invoice"].sudo()._store_document(self, referenced, "pull")
+        return 1
+
+    def _pull_start_points(self, prefix, e_invoice, queries):
+        """``[(year, first sequence to ask for)]`` of ``prefix``'s paper or e-invoice
+        series, oldest year first; every later year up to this one starts at 1.
+
+        Without a document imported since the import start, the start year's series is
+        searched for its first document issued on that day or later (see
+        :func:`~..tools.series_search.first_sequence_issued_from`): older ones are history, not
+        worth one question each. The search asks through ``queries``, so it spends the
+        run's budget like the walk does.
+        """
+        self.ensure_one()
+        this_year = fields.Date.context_today(self).year
+        start = self._import_start_date()
+        Invoice = self.env["szamlazz.invoice"].sudo()
+        scope = [
+            ("account_id", "=", self.id),
+            ("number_prefix", "=", prefix),
+            ("number_e_invoice", "=", e_invoice),
+            ("number_year", "!=", 0),
+            ("kind", "not in", document_kinds.codes_where(lambda kind: kind.series != "invoice")),
+        ]
+        last = Invoice.search(scope, order="number_year desc, number_sequence desc", limit=1)
+        if last and not (start and last.issue_date and last.issue_date < start):
+            year, sequence = last.number_year, last.number_sequence + 1
+        elif start:
+            year = start.year
+            lowest = last.number_sequence + 1 if last.number_year == year else 1
+            sequence = self._search_import_start(prefix, e_invoice, year, start, lowest, queries)
+        else:
+            year, sequence = this_year, 1
+        return [(year, sequence)] + [(later, 1) for later in range(year + 1, this_year + 1)]
+
+    def _search_import_start(self, prefix, e_invoice, year, start, lowest, queries):
+        """The first sequence of a ``year`` series issued on ``start`` or later.
+
+        When the run's budget ends the search, the newest document seen issued before
+        ``start`` is stored (as history, it moves no stock): the next run searches on from
+        it instead of from the beginning, so even a small budget gets through."""
+        history = {}
+
+        def issued_on(candidate):
+            number = invoice_number(prefix, year, candidate, e_invoice)
+            issue_date = queries.issue_date(number)
+            if issue_date and issue_date < start:
+                history[candidate] = queries.document(number)
+            return issue_date
+
+        try:
+            return first_sequence_issued_from(issued_on, start, lowest)
+        except QueryBudgetSpent:
+            # A push storing the same document right now serves the next run just as well.
+            with contextlib.suppress(IntakeConflictError):
+                if history:
+                    self.env["szamlazz.invoice"].sudo()._store_document(
+                        self, history[max(history)], "pull"
+                    )
+            raise
+
+    # -- re-query --------------------------------------------------------------------------
+
+    @api.model
+    def _requery_limit(self):
+        """Knob ``innonest_szamlazz.requery_batch_size`` (default 50): documents re-queried
+        (IPN, payment refresh) per run."""
+        return positive_int_param(
+            self.env, "innonest_szamlazz.requery_batch_size", DEFAULT_REQUERY_LIMIT
+        )
+
+    @api.model
+    def _requery_min_interval(self):
+        """Knob ``innonest_szamlazz.requery_min_interval`` (default 60): seconds before a
+        document just asked about is asked again, however many IPNs name it meanwhile (a
+        flood of them, forged or not, costs one query per document)."""
+        return positive_int_param(
+            self.env, "innonest_szamlazz.requery_min_interval", DEFAULT_REQUERY_INTERVAL
+        )
+
+    def _requery_flagged_documents(self):
+        """Ask Számlázz.hu for the current version of documents of these accounts that have
+        a re-query request; the answer goes through the inbox like any other arrival.
+        Returns how many documents were asked.
+
+        Only the request rows are locked while Számlázz.hu is asked (IPNs insert new ones and
+        never wait), and each document is committed as soon as its answer is stored."""
+        if not self:
+            return 0
+        Invoice = self.env["szamlazz.invoice"].sudo()
+        asked_before = fields.Datetime.now() - timedelta(seconds=self._requery_min_interval())
+        unreachable = self.browse()
+        asked = 0
+        for invoice in Invoice.browse(self._documents_to_requery(asked_before)):
+            account = invoice.account_id
+            if account in unreachable:
+                continue
+            request_ids = self._claim_requery_requests(invoice, asked_before)
+            if not request_ids:
+                continue  # another worker asks, or has just asked
+            asked += 1
+            try:
+                documents = account._current_versions_at_szamlazz(invoice)
+            except (errors.SzamlazzError, UserError) as error:
+                # Stays requested: the next run asks again.
+                unreachable |= account
+                account.import_last_error = _(
+                    "Re-query of %(number)s failed: %(error)s",
+                    number=invoice.number,
+                    error=getattr(error, "message", None) or str(error),
+                )
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    account._store_requery_answer(invoice, documents)
+                    self.env["szamlazz.requery"].browse(request_ids).unlink()
+            except CONCURRENT_CHANGES:
+                continue  # a push or the import changed it meanwhile: asked again next run
+            self._auto_commit()
+        self._trigger_when_asked_recently_are_due(asked_before)
+        return asked
+
+    def _documents_to_requery(self, asked_before):
+        """Ids of these accounts' documents with a request, not asked since
+        ``asked_before``, longest unasked first; nothing locked yet."""
+        self.env["szamlazz.requery"].flush_model()
+        self.env["szamlazz.invoice"].flush_model(["last_query_date", "account_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT invoice.id
+                  FROM szamlazz_invoice invoice
+                 WHERE invoice.account_id IN %s
+                   AND (invoice.last_query_date IS NULL OR invoice.last_query_date < %s)
+                   AND EXISTS (SELECT 1 FROM szamlazz_requery request
+                                WHERE request.invoice_id = invoice.id)
+                 ORDER BY invoice.last_query_date NULLS FIRST, invoice.id
+                 LIMIT %s
+                """,
+                tuple(self.ids),
+                asked_before,
+                self._requery_limit(),
+            )
+        )
+        return [invoice_id for (invoice_id,) in self.env.cr.fetchall()]
+
+    def _claim_requery_requests(self, invoice, asked_before):
+        """Lock the requests of one document just before asking about it; none when another
+        worker holds them or asked since ``asked_before``. Claimed one document at a time,
+        because each answer is committed, and a commit would free requests claimed ahead."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    """
+                    SELECT request.id
+                      FROM szamlazz_requery request
+                      JOIN szamlazz_invoice invoice ON invoice.id = request.invoice_id
+                     WHERE request.invoice_id = %s
+                       AND (invoice.last_query_date IS NULL OR invoice.last_query_date < %s)
+                       FOR UPDATE OF request SKIP LOCKED
+                    """,
+                    [invoice.id, asked_before],
+                )
+                return [request_id for (request_id,) in self.env.cr.fetchall()]
+        except CONCURRENT_CHANGES:
+            return []  # taken and answered by another worker since this transaction began
+
+    def _trigger_when_asked_recently_are_due(self, asked_before):
+        """Requests for documents asked about too recently wait; wake the import when the
+        first of them may be asked again."""
+        self.env["szamlazz.requery"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT MIN(invoice.last_query_date)
+              FROM szamlazz_requery request
+              JOIN szamlazz_invoice invoice ON invoice.id = request.invoice_id
+             WHERE invoice.last_query_date >= %s AND invoice.account_id IN %s
+            """,
+            [asked_before, tuple(self.ids)],
+        )
+        earliest = self.env.cr.fetchone()[0]
+        if earliest:
+            self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger(
+                at=earliest + timedelta(seconds=self._requery_min_interval())
+            )
+
+    def _store_requery_answer(self, invoice, documents):
+        self.ensure_one()
+        values = {"last_query_date": fields.Datetime.now()}
+        if not any(document.number == invoice.number for document in documents):
+            values["missing_at_szamlazz"] = True
+            invoice.message_post(
+                body=_(
+                    "Számlázz.hu no longer has this document (a paid proforma becomes an "
+                    "invoice, a deleted one disappears)."
+                )
+            )
+        invoice.write(values)
+        for document in documents:
+            try:
+                invoice._store_document(self, document, "requery")
+            except IntakeConflictError:
+                continue  # a push storing the same document right now makes this redundant
+            except errors.InvalidResponseError as error:
+                self.import_last_error = _(
+                    "Re-query of %(number)s: %(error)s", number=document.number, error=error.message
+                )
+                invoice.message_post(
+                    body=_("Számlázz.hu's current version cannot be stored: %s", error.message)
+                )
+
+    def _current_versions_at_szamlazz(self, invoice):
+        """What Számlázz.hu has now for ``invoice``: its current version; for a proforma that
+        has disappeared, the final invoice issued from it, found by the order number it
+        keeps (how polling learns a proforma was paid); nothing when it is gone for good.
+
+        Raises :class:`~..szamlazz_agent.errors.SzamlazzError` when Számlázz.hu cannot tell.
+        """
+        client = self._get_client()
+        try:
+            return [client.query_invoice(number=invoice.number, with_pdf=False)]
+        except errors.NotFoundError:
+            if not invoice.is_proforma or not invoice.order_number:
+                return []
+        try:
+            final = client.query_invoice(order_number=invoice.order_number, with_pdf=False)
+        except errors.NotFoundError:
+            return []
+        return [final] if final.referenced_proforma == invoice.number else []
+
+    # -- on demand -------------------------------------------------------------------------
+
+    def _import_pass(self):
+        """Bring these accounts up to date, one bounded pass: re-query flagged documents,
+        pull new ones, then process one batch of their inbox. What arrived is committed
+        before processing starts, whatever processing does. Returns ``{requeried, pulled,
+        processed, remaining}``."""
+        accounts = self.sudo()
+        accounts._recover_from_error()
+        requeried = accounts._requery_flagged_documents()
+        pulled, more_waiting = accounts._pull_new_documents()
+        self._auto_commit()
+        Invoice = self.env["szamlazz.invoice"].sudo()
+        processed, remaining = Invoice._process_inbox_batch(accounts)
+        remaining += Invoice.search_count(
+            [("requery_requested", "=", True), ("account_id", "in", accounts.ids)]
+        )
+        return {
+            "requeried": requeried,
+            "pulled": pulled,
+            "processed": processed,
+            "remaining": remaining + int(more_waiting),
+        }
+
+    @api.model
+    def _auto_commit(self):
+        """Commit between batches, except under tests (they run in one transaction)."""
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _cron_import_documents(self):
+        """Scheduled action "Számlázz.hu: import documents": one pass over every account.
+        Odoo runs it again at once while ``_notify_progress`` reports work remaining,
+        committing after each run."""
+        result = self.sudo().search([])._import_pass()
+        self.env["ir.cron"]._notify_progress(
+            done=result["requeried"] + result["pulled"] + result["processed"],
+            remaining=result["remaining"],
+        )
+
+    def import_documents(self):
+        """Public (XML-RPC): one import pass for these accounts (all the user may use when
+        empty); what is left is handed to the scheduled action. Returns ``{requeried,
+        pulled, processed, remaining}``. Needs read access to the accounts (Számlázz.hu
+        users)."""
+        self.check_access("read")
+        # Only the accounts of the companies this user may use: another company's inbox is
+        # not theirs to process, nor its counts to see.
+        result = (self or self.search([]))._import_pass()
+        if result["remaining"]:
+            self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+        return result
+
+    def action_import_now(self):
+        """ "Import now" on the account form and the document list (all the user's accounts
+        there)."""
+        result = self.import_documents()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Számlázz.hu import"),
+                "message": _(
+                    "%(processed)s document(s) processed, %(remaining)s left for the "
+                    "scheduled action.",
+                    **result,
+                ),
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_szamlazz_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "innonest_szamlazz.szamlazz_invoice_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action

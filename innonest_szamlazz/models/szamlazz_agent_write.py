@@ -29,6 +29,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_repr, format_amount, format_datetime
 
+from ..exceptions import IntakeConflictError
 from ..szamlazz_agent import (
     CreditEntryRequest,
     NotFoundError,
@@ -36,8 +37,9 @@ from ..szamlazz_agent import (
     PaymentRequest,
     SzamlazzError,
 )
+from ..tools import document_kinds
 from ..tools.agent_user_error import agent_user_error
-from .szamlazz_invoice import IntakeConflictError, positive_int_param
+from ..tools.params import positive_int_param
 
 _logger = logging.getLogger(__name__)
 
@@ -370,7 +372,7 @@ class SzamlazzAgentWrite(models.Model):
                 )
             # A push storing the same proforma right now raises IntakeConflictError: Odoo
             # retries the click, which finds this write done and the pushed mirror.
-            proforma, _document = Invoice._store_document(self.account_id, document.raw, "pull")
+            proforma = Invoice._store_document(self.account_id, document, "pull")
             proforma._process()
             pdf = pdf or document.pdf
         if pdf and not proforma.pdf_attachment_id:
@@ -434,7 +436,7 @@ class SzamlazzAgentWrite(models.Model):
         try:
             with self.env.cr.savepoint():
                 self.env["szamlazz.invoice"].sudo()._store_document(
-                    self.account_id, document.raw, "requery"
+                    self.account_id, document, "requery"
                 )
                 invoice._process()
         except IntakeConflictError:
@@ -531,7 +533,7 @@ class SzamlazzAgentWrite(models.Model):
                     ("order_number", "=", self.order_number),
                     ("issue_date", ">=", self.sent_date.date()),
                     "|",
-                    ("kind", "=", "D"),
+                    ("kind", "in", document_kinds.codes(series="proforma")),
                     ("proforma_number", "!=", False),
                 ],
                 order="id",
@@ -561,10 +563,10 @@ class SzamlazzAgentWrite(models.Model):
         proforma issued since the write was sent, for the amount it asked, or the invoice
         such a proforma became."""
         if "external_id" in selector:
-            return document.kind == "D"
+            return document_kinds.is_proforma(document.kind)
         rounding = self.currency_id.rounding or 0.01
         return (
-            (document.kind == "D" or document.referenced_proforma)
+            (document_kinds.is_proforma(document.kind) or document.referenced_proforma)
             and document.issue_date is not None
             and document.issue_date >= self.sent_date.date()
             and document.gross is not None
@@ -587,16 +589,18 @@ class SzamlazzAgentWrite(models.Model):
             self._refresh_invoice()
             return
         if isinstance(found, models.BaseModel):
-            self._set_done(number=found.number if found.kind == "D" else found.proforma_number)
+            self._set_done(
+                number=found.number
+                if document_kinds.is_proforma(found.kind)
+                else found.proforma_number
+            )
             self._link_mirror(found)
             self._commit()
             return
-        if found.kind != "D":
+        if not document_kinds.is_proforma(found.kind):
             # The buyer has paid it: the proforma is gone, the invoice it became is here.
-            invoice, _document = (
-                self.env["szamlazz.invoice"]
-                .sudo()
-                ._store_document(self.account_id, found.raw, "pull")
+            invoice = (
+                self.env["szamlazz.invoice"].sudo()._store_document(self.account_id, found, "pull")
             )
             self._set_done(number=found.referenced_proforma)
             self._link_mirror(invoice)
@@ -609,7 +613,7 @@ class SzamlazzAgentWrite(models.Model):
     def _link_mirror(self, invoice):
         """Tie this request to what Odoo holds: the proforma itself, or the invoice it
         became (then the proforma is gone at Számlázz.hu)."""
-        if invoice.kind == "D":
+        if invoice.is_proforma:
             self.invoice_id = invoice
             self._link_proforma(invoice)
             self._announce_proforma(invoice)

@@ -112,6 +112,24 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
         return matches
 
     @api.model
+    def _buyer_keys(self, buyer):
+        """``[(rule, value)]``: what a partner made from ``buyer`` is found by, in
+        Számlázz.hu's order. A later buyer sharing one of them is the same buyer, so a
+        batch hands a partner it just created to the next document of that buyer."""
+        keys = []
+        identifier = (buyer.identifier or "").strip()
+        if identifier:
+            keys.append(("identifier", identifier))
+        tax_number = hungarian_tax_number(buyer.tax_number)
+        if tax_number:
+            keys.append(("tax_number", tax_number))
+        if compact(buyer.eu_tax_number):
+            keys.append(("eu_vat", compact(buyer.eu_tax_number)))
+        if buyer.address:
+            keys.append(("name_address", self._buyer_address_key(buyer)))
+        return keys
+
+    @api.model
     def _address_key(self, name, zip_code, city, street, country_code):
         return (
             normalize_text(name),

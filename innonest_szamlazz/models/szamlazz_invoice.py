@@ -2,45 +2,51 @@
 
 Why no separate exchange record: a Számlázz.hu document is identified by its number, and
 after it is issued only its payments and its storno flag change. Every arrival (push,
-pull, re-query) is therefore written onto the one row for (company, number) *before* it is
-processed: the raw XML is kept as it came, the state goes back to ``received`` and the
-scheduled action brings the mirror, the partner and the stock up to date. A replay (the
-same content again, with or without its PDF) changes nothing. Only what cannot be identified
+pull, re-query) is parsed once, by whoever received it, and handed to
+:meth:`SzamlazzInvoice._store_document`, which writes it onto the one row for (company,
+number) *before* anything else happens to it: the XML is kept as it came (one
+``szamlazz.invoice.arrival`` per version), the mirror takes the document's values, and
+the state goes back to ``received``. Processing later works from the mirror alone (the
+XML is never parsed again): it matches the buyer and moves the stock. A replay (the same
+content again, with or without its PDF) changes nothing. Only what cannot be identified
 is refused at the door (HTTP 400): not XML, not a `szamla` in Számlázz.hu's namespace, no
 number. Everything else is stored as it came and judged when it is processed: what is
 missing or unreadable puts the document in "needs attention" with the reason in words.
+
+Who calls what: ``szamlazz.account`` owns bringing an account up to date (re-query,
+pull, then processing the inbox); this model stores the documents it is handed and
+processes the batches it is given.
 """
 
 import base64
 import datetime
 import hashlib
 import logging
-import threading
-from decimal import Decimal
+from collections import defaultdict
+from datetime import timedelta
 
 import psycopg2
-import psycopg2.errorcodes
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare, float_is_zero, format_date, formatLang
+from odoo.tools import (
+    SQL,
+    email_normalize_all,
+    float_compare,
+    float_is_zero,
+    format_amount,
+    format_date,
+    formatLang,
+)
 
-from ..szamlazz_agent import errors, parse_szamla_document
+from ..exceptions import CONCURRENT_CHANGES, IntakeConflictError
+from ..szamlazz_agent import Address, Buyer, errors, parse_szamla_document
 from ..szamlazz_agent.parsers import parse_decimal
+from ..tools import document_kinds
+from ..tools.column_limits import unstorable_values
+from ..tools.params import positive_int_param
 
 _logger = logging.getLogger(__name__)
 
-DOCUMENT_KINDS = [
-    ("SZ", "Invoice"),
-    ("D", "Proforma"),
-    ("ES", "Prepayment invoice"),
-    ("VS", "Final invoice"),
-    ("HS", "Corrective invoice"),
-    ("SS", "Storno invoice"),
-    ("JS", "JS document"),
-    ("SL", "Delivery note"),
-]
-# Documents that ask the buyer for money; the others have no payment state.
-PAYABLE_KINDS = ("SZ", "D", "ES", "VS", "HS", "JS")
 # alap/forras: the program that issued a document Számlázz.hu did not issue (szamla.xsd).
 ISSUING_SOFTWARE = {26: "quick", 28: "smartbooks", 34: "nav"}
 ISSUED_BY = [
@@ -49,87 +55,39 @@ ISSUED_BY = [
     ("nav", "NAV Online Számla (import)"),
     ("other", "Other software"),
 ]
+SOURCES = [
+    ("push", "Data connection (push)"),
+    ("pull", "Agent query (new document)"),
+    ("requery", "Agent query (refresh)"),
+]
+STATES = [
+    ("received", "Received"),
+    ("done", "Done"),
+    ("needs_attention", "Needs attention"),
+    ("error", "Error"),
+]
 
 DEFAULT_BATCH_SIZE = 50
 DEFAULT_PAYMENT_REFRESH_LIMIT = 200
+ENABLED_PARAMETER = "innonest_szamlazz.reminder_enabled"
+SCHEDULE_PARAMETER = "innonest_szamlazz.reminder_schedule"
+DEFAULT_SCHEDULE = "3,10,30"
+REMINDER_BATCH_SIZE = 100
 
 
-def positive_int_param(env, key, default):
-    """A positive integer system parameter, ``default`` when unset or not one."""
-    value = (env["ir.config_parameter"].sudo().get_param(key) or "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else default
+def parse_schedule(text):
+    """``"3, 10,30"`` → ``[3, 10, 30]``: days after the due date, each level once.
 
-
-# What another transaction's work on the same rows raises: the document waits for the
-# next run instead of being recorded as an error.
-CONCURRENT_CHANGES = (
-    psycopg2.errors.SerializationFailure,
-    psycopg2.errors.DeadlockDetected,
-    psycopg2.errors.LockNotAvailable,
-    psycopg2.errors.UniqueViolation,
-)
-
-
-# What the columns a document is stored in can hold (PostgreSQL int4; an index row of a
-# text column stays far below its 2.7 kB limit). Real Számlázz.hu values are much smaller.
-MAX_INTEGER = 2**31 - 1
-MAX_INDEXED_TEXT = 200
-MAX_AMOUNT = Decimal("1e15")
-
-
-def unstorable_values(document):
-    """Why ``document`` cannot be stored as it is, in words; empty when it can."""
-    parts = document.number_parts
-    texts = [
-        ("alap/szamlaszam", document.number),
-        ("alap/rendelesszam", document.order_number),
-        ("alap/hivszamlaszam", document.referenced_invoice),
-        ("alap/hivdijbekszam", document.referenced_proforma),
-        ("vevo/azonosito", document.buyer.identifier),
-    ]
-    integers = [
-        ("alap/id", document.internal_id),
-        ("the sequence of the number", parts and parts.sequence),
-        ("the year of the number", parts and parts.year),
-    ] + [("tetel/sztetordering", item.ordering) for item in document.items]
-    amounts = [("totalossz", document.gross), ("totalossz", document.net)] + [
-        ("tetel", value)
-        for item in document.items
-        for value in (item.quantity, item.net_unit_price, item.gross)
-    ]
-    problems = [
-        "%s is %d characters long (at most %d)" % (name, len(value), MAX_INDEXED_TEXT)
-        for name, value in texts
-        if value and len(value) > MAX_INDEXED_TEXT
-    ]
-    problems += [
-        "%s %s is out of range (at most %d)" % (name, value, MAX_INTEGER)
-        for name, value in integers
-        if value and not -MAX_INTEGER <= value <= MAX_INTEGER
-    ]
-    problems += [
-        "%s holds %s, out of range" % (name, value)
-        for name, value in amounts
-        if value is not None and abs(value) >= MAX_AMOUNT
-    ]
-    return problems
+    Raises ``ValueError`` for anything but positive whole days."""
+    days = sorted({int(part) for part in (text or "").replace(";", ",").split(",") if part.strip()})
+    if not days or days[0] < 1:
+        raise ValueError(text)
+    return days
 
 
 def _amount(value):
     """A Decimal Számlázz.hu sent, as Odoo stores it; 0 where it sent none."""
     return float(value) if value is not None else 0.0
-
-
-class IntakeConflictError(psycopg2.errors.SerializationFailure):
-    """Another transaction stored the same new document while this one ran.
-
-    The other transaction has committed, but this one's snapshot cannot see its row: a
-    serialization failure. Odoo retries a request that raises one (a user's click, an
-    XML-RPC call) on a fresh snapshot; the push endpoint answers 503 so that Számlázz.hu
-    sends again, and the pull leaves the document to the push.
-    """
-
-    pgcode = psycopg2.errorcodes.SERIALIZATION_FAILURE  # what Odoo's retry loop reports
 
 
 class SzamlazzInvoice(models.Model):
@@ -146,29 +104,27 @@ class SzamlazzInvoice(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     source = fields.Selection(
-        [
-            ("push", "Data connection (push)"),
-            ("pull", "Agent query (new document)"),
-            ("requery", "Agent query (refresh)"),
-        ],
-        readonly=True,
-        help="How the latest version of the document arrived.",
+        SOURCES, readonly=True, help="How the current version of the document arrived."
     )
     received_date = fields.Datetime(readonly=True, help="When the latest version arrived.")
+    arrival_ids = fields.One2many(
+        "szamlazz.invoice.arrival", "invoice_id", "Arrivals", readonly=True
+    )
+    arrival_id = fields.Many2one(
+        "szamlazz.invoice.arrival", "Current Version", readonly=True, index="btree_not_null"
+    )
     raw_xml = fields.Binary(
         "Raw XML",
-        attachment=True,
-        readonly=True,
-        help="The `szamla` document exactly as Számlázz.hu sent it.",
+        related="arrival_id.xml",
+        help="The current version of the `szamla` document exactly as Számlázz.hu sent it.",
     )
-    raw_xml_sha256 = fields.Char("Raw XML SHA-256", readonly=True, index=True)
+    raw_xml_sha256 = fields.Char("Raw XML SHA-256", related="arrival_id.sha256")
+    # received ──process──> done | needs_attention | error
+    #    ^                        │        │            │
+    #    └── a new version, Re-process, or the document it waited for is done ──┘
+    # (_set_received, _set_done, _set_needs_attention, _set_error through _update_state)
     state = fields.Selection(
-        [
-            ("received", "Received"),
-            ("done", "Done"),
-            ("needs_attention", "Needs attention"),
-            ("error", "Error"),
-        ],
+        STATES,
         default="received",
         required=True,
         readonly=True,
@@ -193,7 +149,25 @@ class SzamlazzInvoice(models.Model):
     )
 
     internal_id = fields.Integer("Számlázz.hu id", readonly=True)
-    kind = fields.Selection(DOCUMENT_KINDS, readonly=True, index=True)
+    kind = fields.Selection(document_kinds.SELECTION, readonly=True, index=True)
+    is_payable = fields.Boolean(
+        compute="_compute_kind_rules", help="Asks the buyer for money: it has a payment state."
+    )
+    is_debt = fields.Boolean(
+        compute="_compute_kind_rules",
+        help="Owed until paid: payment reminders and credit entries apply.",
+    )
+    is_proforma = fields.Boolean(compute="_compute_kind_rules")
+    read_problems = fields.Text(
+        "Unreadable Parts",
+        readonly=True,
+        help="What Odoo needs from the current version and could not read.",
+    )
+    version_differences = fields.Text(
+        readonly=True,
+        help="How the current version's items and totals differ from the version whose "
+        "stock Odoo moved.",
+    )
     number_prefix = fields.Char(
         "Prefix", readonly=True, index=True, help="The prefix the number was issued under."
     )
@@ -270,15 +244,41 @@ class SzamlazzInvoice(models.Model):
     buyer_country = fields.Char(readonly=True)
     buyer_email = fields.Char(readonly=True)
     buyer_private_person = fields.Boolean(readonly=True)
+    seller_bank_account = fields.Char(readonly=True)
+    seller_bank_name = fields.Char(readonly=True)
 
     line_ids = fields.One2many("szamlazz.invoice.line", "invoice_id", "Lines", readonly=True)
     payment_ids = fields.One2many("szamlazz.invoice.payment", "invoice_id", readonly=True)
     pdf_attachment_id = fields.Many2one("ir.attachment", "PDF", readonly=True)
+    final_picking_ids = fields.Many2many(
+        related="final_invoice_id.picking_ids",
+        string="Deliveries",
+        help="The transfers the final invoice of this proforma moved.",
+    )
     picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True)
     picking_count = fields.Integer("Transfer Count", compute="_compute_picking_count")
     write_ids = fields.One2many("szamlazz.agent.write", "invoice_id", "Requests", readonly=True)
     pending_write_message = fields.Char(
         "Request Being Checked", compute="_compute_pending_write_message"
+    )
+
+    reminder_level = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="How many steps of the reminder schedule this invoice has been through "
+        "(a step is never sent twice).",
+    )
+    reminder_last_date = fields.Datetime(
+        string="Last Reminder",
+        readonly=True,
+        copy=False,
+        help="When the last payment reminder was sent, automatically or by hand.",
+    )
+    reminder_email_to = fields.Char(
+        string="Reminder Recipients",
+        compute="_compute_reminder_email_to",
+        help="The invoice's own email address; without one, the buyer's addresses in "
+        "Odoo; empty when neither exists and reminders must be sent by hand.",
     )
 
     _sql_constraints = [
@@ -289,12 +289,34 @@ class SzamlazzInvoice(models.Model):
         ),
     ]
 
-    @api.depends("amount_gross", "payment_ids.amount", "cancelled", "kind")
+    @api.depends("kind")
+    def _compute_kind_rules(self):
+        for invoice in self:
+            kind = document_kinds.kind_of(invoice.kind)
+            invoice.is_payable = bool(kind and kind.payable)
+            invoice.is_debt = bool(kind and kind.debt)
+            invoice.is_proforma = bool(kind and kind.series == "proforma")
+
+    @api.depends(
+        "amount_gross",
+        "payment_ids.amount",
+        "cancelled",
+        "kind",
+        "final_invoice_id.payment_ids.amount",
+    )
     def _compute_amounts(self):
         for invoice in self:
+            kind = document_kinds.kind_of(invoice.kind)
+            if kind and kind.series == "proforma" and invoice.final_invoice_id:
+                # A proforma is paid through its final invoice: Számlázz.hu records the
+                # payment there and drops the proforma.
+                paid = sum(invoice.final_invoice_id.payment_ids.mapped("amount"))
+                invoice.amount_paid = min(paid, invoice.amount_gross)
+                invoice.amount_residual = invoice.amount_gross - invoice.amount_paid
+                continue
             invoice.amount_paid = sum(invoice.payment_ids.mapped("amount"))
             # A cancelled invoice and its storno owe nothing, whatever their totals say.
-            owes = not invoice.cancelled and invoice.kind != "SS"
+            owes = not invoice.cancelled and not (kind and kind.owes_nothing)
             invoice.amount_residual = invoice.amount_gross - invoice.amount_paid if owes else 0.0
 
     @api.depends(
@@ -312,7 +334,7 @@ class SzamlazzInvoice(models.Model):
         for invoice in self:
             rounding = invoice.currency_id.rounding or 0.01
             if (
-                invoice.kind not in PAYABLE_KINDS
+                not invoice.is_payable
                 or invoice.cancelled
                 or not invoice.issue_date
                 or (invoice.missing_at_szamlazz and not invoice.final_invoice_id)
@@ -333,7 +355,7 @@ class SzamlazzInvoice(models.Model):
         values = [value] if isinstance(value, str) or value is False else list(value)
         today = fields.Date.context_today(self)
         payable = [
-            ("kind", "in", PAYABLE_KINDS),
+            ("kind", "in", document_kinds.codes(payable=True)),
             ("cancelled", "=", False),
             ("issue_date", "!=", False),
             "|",
@@ -360,7 +382,7 @@ class SzamlazzInvoice(models.Model):
                         "|",
                         "|",
                         "|",
-                        ("kind", "not in", PAYABLE_KINDS),
+                        ("kind", "not in", document_kinds.codes(payable=True)),
                         ("cancelled", "=", True),
                         ("issue_date", "=", False),
                         "&",
@@ -414,24 +436,32 @@ class SzamlazzInvoice(models.Model):
     # -- intake ----------------------------------------------------------------------------
 
     @api.model
-    def _store_document(self, account, xml_bytes, source):
+    def _receive_xml(self, account, xml_bytes, source):
+        """Parse the bytes of one arrival, once, and store it (:meth:`_store_document`).
+        Raises a :class:`~..szamlazz_agent.errors.SzamlazzError` when they cannot be
+        identified as a `szamla` document."""
+        return self._store_document(account, parse_szamla_document(xml_bytes), source)
+
+    @api.model
+    def _store_document(self, account, document, source):
         """Store one `szamla` document of ``account`` before anything else happens to it.
 
-        Returns ``(invoice, document)``. A replay (the same content, with or without the
-        PDF) changes nothing; a new version of a known document replaces the stored one and
-        is processed again; the content (missing parts, unknown products, odd buyers) is
-        judged later by :meth:`_process`, never here. Raises a
-        :class:`~..szamlazz_agent.errors.SzamlazzError` when the bytes cannot be identified
-        as a `szamla` document, and :class:`IntakeConflictError` when another transaction
-        is storing the same new document at this very moment.
+        ``document`` is the ``SzamlaDocument`` its receiver parsed; it is never parsed
+        again: the mirror takes its values now, and processing reads the mirror. Returns
+        the invoice. A replay (the same content, with or without the PDF) changes nothing;
+        a new version of a known document is kept beside the earlier ones and processed
+        again; what the content means (missing parts, unknown products, odd buyers) is
+        judged later by :meth:`_process`, never here. Raises
+        :class:`~..szamlazz_agent.errors.InvalidResponseError` when a value does not fit
+        its column, and :class:`~..exceptions.IntakeConflictError` when another
+        transaction is storing the same new document at this very moment.
         """
-        document = parse_szamla_document(xml_bytes)
         unstorable = unstorable_values(document)
         if unstorable:
             raise errors.InvalidResponseError(
                 None, "the document cannot be stored: %s" % "; ".join(unstorable)
             )
-        digest = hashlib.sha256(xml_bytes).hexdigest()
+        digest = hashlib.sha256(document.raw).hexdigest()
         invoice = self.sudo().search(
             [("company_id", "=", account.company_id.id), ("number", "=", document.number)], limit=1
         )
@@ -447,28 +477,21 @@ class SzamlazzInvoice(models.Model):
             # stored version stays, with its PDF; a PDF Odoo lacked is kept now.
             if document.pdf and not invoice.pdf_attachment_id:
                 invoice._store_pdf(document.pdf)
-            return invoice, document
-        values = {
-            "source": source,
-            "received_date": fields.Datetime.now(),
-            "raw_xml": base64.b64encode(xml_bytes),
-            "raw_xml_sha256": digest,
-            "content_sha256": document.content_sha256,
-            "state": "received",
-            "state_reason": False,
-            "missing_at_szamlazz": False,
-            "kind": document.kind if document.kind in dict(DOCUMENT_KINDS) else False,
-            "internal_id": document.internal_id,
-            "order_number": document.order_number,
-            "referenced_number": document.referenced_invoice,
-            "proforma_number": document.referenced_proforma,
-        }
+            return invoice
+        values = dict(
+            invoice._mirror_values(document, source),
+            source=source,
+            received_date=fields.Datetime.now(),
+            content_sha256=document.content_sha256,
+            missing_at_szamlazz=False,
+        )
         if invoice:
             invoice.write(values)
+            invoice._set_received()
             invoice.message_post(
                 body=_(
                     "A new version of this document arrived (%(channel)s).",
-                    channel=dict(self._fields["source"].selection)[source],
+                    channel=dict(self._fields["source"]._description_selection(self.env))[source],
                 )
             )
         else:
@@ -489,211 +512,29 @@ class SzamlazzInvoice(models.Model):
                     invoice = self.sudo().create(values)
             except psycopg2.errors.UniqueViolation:
                 raise IntakeConflictError(document.number) from None
+        invoice.arrival_id = (
+            self.env["szamlazz.invoice.arrival"]
+            .sudo()
+            .create(
+                {
+                    "invoice_id": invoice.id,
+                    "source": source,
+                    "date": values["received_date"],
+                    "sha256": digest,
+                    "content_sha256": document.content_sha256,
+                    "xml": base64.b64encode(document.raw),
+                }
+            )
+        )
+        if document.pdf:
+            invoice._store_pdf(document.pdf)
         self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
-        return invoice, document
+        return invoice
 
-    # -- processing ------------------------------------------------------------------------
-
-    @api.model
-    def _batch_size(self):
-        """Knob ``innonest_szamlazz.import_batch_size`` (default 50): documents processed per
-        batch; the scheduled action commits after each batch."""
-        return positive_int_param(
-            self.env, "innonest_szamlazz.import_batch_size", DEFAULT_BATCH_SIZE
-        )
-
-    @api.model
-    def _lock_received_batch(self, limit, accounts=None):
-        """Up to ``limit`` received documents (of ``accounts``, else of all), locked for this
-        transaction; rows another worker holds are skipped, so two workers never process
-        the same document."""
-        self.env["szamlazz.invoice"].flush_model(["state", "kind", "account_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id FROM szamlazz_invoice
-                 WHERE state = 'received' AND %s
-                 ORDER BY kind IN ('SS', 'HS'), id
-                 LIMIT %s
-                   FOR UPDATE SKIP LOCKED
-                """,
-                SQL("account_id IN %s", tuple(accounts.ids))
-                if accounts is not None
-                else SQL("TRUE"),
-                limit,
-            )
-        )
-        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
-
-    def _process(self):
-        """Bring mirrors, buyers and stock up to date for the documents in ``self``.
-
-        One savepoint per document: a failure is recorded on that document (state error,
-        reason in the chatter) and never raised, so the scheduled action keeps running.
-        """
-        documents = self.sudo().sorted(lambda invoice: (invoice.kind in ("SS", "HS"), invoice.id))
-        parsed = {}
-        for invoice in documents:
-            try:
-                parsed[invoice.id] = parse_szamla_document(base64.b64decode(invoice.raw_xml or b""))
-            except errors.SzamlazzError as error:
-                invoice._set_state("error", _("The stored XML cannot be read: %s", error.message))
-        lookups = self._batch_lookups(documents.filtered(lambda inv: inv.id in parsed), parsed)
-        for invoice in documents.filtered(lambda inv: inv.id in parsed):
-            invoice = invoice.with_company(invoice.company_id)
-            try:
-                with self.env.cr.savepoint():
-                    invoice._process_document(parsed[invoice.id], lookups)
-            except CONCURRENT_CHANGES as error:
-                # Another worker changed what this document needs (the invoice it cancels,
-                # the prefix or partner both learn at once) or locked it in the other order
-                # (a deadlock): it stays received, next run.
-                _logger.warning(
-                    "Számlázz.hu document %s postponed by a concurrent change: %s",
-                    invoice.number,
-                    error.pgerror,
-                )
-            except (UserError, errors.SzamlazzError) as error:
-                invoice._set_state(
-                    "error", str(error.args[0] if isinstance(error, UserError) else error.message)
-                )
-            except Exception as error:
-                # Whatever else went wrong is a fact about this document, not a reason to
-                # stop the batch (or to let Odoo deactivate the scheduled action).
-                _logger.exception("Processing Számlázz.hu document %s failed", invoice.number)
-                invoice._set_state("error", _("Unexpected error: %s", error))
-
-    def _batch_lookups(self, documents, parsed):
-        """The partners and products a whole batch needs, looked up once."""
-        lookups = {"partners": {}, "products": {}}
-        by_company = {}
-        for invoice in documents:
-            by_company.setdefault(invoice.company_id, self.browse())
-            by_company[invoice.company_id] |= invoice
-        for company, invoices in by_company.items():
-            unmatched = invoices.filtered(lambda inv: not inv.partner_id)
-            buyers = [parsed[inv.id].buyer for inv in unmatched]
-            matches = self.env["szamlazz.buyer.matcher"]._match_buyers(company, buyers)
-            for index, match in matches.items():
-                lookups["partners"][unmatched[index].id] = match
-            identifiers = {
-                item.identifier.strip()
-                for inv in invoices
-                for item in parsed[inv.id].items
-                if item.identifier and item.identifier.strip()
-            }
-            lookups["products"][company.id] = self._find_products(company, identifiers)
-        return lookups
-
-    def _process_document(self, document, lookups):
-        self.ensure_one()
-        self.account_id._learn_from_document(document)
-        changes = self._issued_content_changes(document)
-        self._update_mirror(document)
-        self._link_references(document)
-        self._assign_partner(document, lookups["partners"].get(self.id))
-        self._note_pdf(document)
-        if document.problems:
-            self.line_ids.filtered(lambda line: not line.stock_move_ids).stock_status = "unreadable"
-            problems = [
-                _(
-                    "Számlázz.hu sent parts of this document that Odoo cannot read, so no "
-                    "stock was moved for it: %s. The next version Számlázz.hu sends (or "
-                    "Re-process after a re-query) is judged again.",
-                    "; ".join(document.problems),
-                )
-            ]
-        elif changes:
-            problems = [
-                _(
-                    "Számlázz.hu now sends this document with other contents than the version "
-                    "Odoo processed, although only payments, the storno flag and accounting "
-                    "fields change after an invoice is issued: %s. Odoo kept the items (and "
-                    "the stock) of the first version; check the document at Számlázz.hu.",
-                    "; ".join(changes),
-                )
-            ]
-        else:
-            problems = self._apply_stock(lookups["products"].get(self.company_id.id, {}))
-        if problems:
-            self._set_state("needs_attention", "\n".join(problems))
-        else:
-            self._set_state("done", False)
-        # Documents that waited for this one (a storno of it, a correction) can go now.
-        self.search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("referenced_number", "=", self.number),
-                ("state", "=", "needs_attention"),
-            ]
-        ).write({"state": "received"})
-
-    def _issued_content_changes(self, document):
-        """What differs, in words, between the items and totals Odoo mirrored and what
-        Számlázz.hu sends now; empty while no item has moved stock (the items are simply
-        taken again from the new version)."""
-        if not self.line_ids.stock_move_ids:
-            return []
-        changes = []
-        currency = self.currency_id or self.company_id.currency_id
-
-        def compare(label, ours, theirs, rounding=0.01):
-            if theirs is None:
-                return
-            if isinstance(ours, datetime.date):
-                if ours == theirs:
-                    return
-                ours_text, theirs_text = (format_date(self.env, day) for day in (ours, theirs))
-            elif isinstance(ours, float):
-                if float_compare(ours, float(theirs), precision_rounding=rounding) == 0:
-                    return
-                ours_text, theirs_text = (
-                    formatLang(self.env, value, currency_obj=currency)
-                    for value in (ours, float(theirs))
-                )
-            else:
-                if (ours or False) == (theirs or False):
-                    return
-                ours_text, theirs_text = ours or "-", theirs or "-"
-            changes.append(
-                _(
-                    "%(label)s %(ours)s → %(theirs)s",
-                    label=label,
-                    ours=ours_text,
-                    theirs=theirs_text,
-                )
-            )
-
-        compare(
-            _("kind"), self.kind, document.kind if document.kind in dict(DOCUMENT_KINDS) else None
-        )
-        compare(_("issue date"), self.issue_date, document.issue_date)
-        compare(_("net total"), self.amount_net, document.net)
-        compare(_("gross total"), self.amount_gross, document.gross)
-        lines = self.line_ids.sorted(lambda line: (line.sequence, line.id))
-        if len(lines) != len(document.items):
-            changes.append(
-                _("%(ours)s items → %(theirs)s", ours=len(lines), theirs=len(document.items))
-            )
-            return changes
-        for index, (line, item) in enumerate(zip(lines, document.items, strict=True), start=1):
-            label = _("item %(index)s (%(name)s)", index=index, name=line.name)
-            compare(_("%s identifier", label), line.identifier, (item.identifier or "").strip())
-            if item.quantity is not None and float_compare(
-                line.quantity, float(item.quantity), precision_digits=6
-            ):
-                changes.append(
-                    _(
-                        "%(label)s quantity %(ours)s → %(theirs)s",
-                        label=label,
-                        ours=line.quantity,
-                        theirs=item.quantity.normalize(),
-                    )
-                )
-            compare(_("%s gross", label), line.amount_gross, item.gross)
-        return changes
-
-    def _update_mirror(self, document):
+    def _mirror_values(self, document, source):
+        """What the mirror takes from a version of the document (``self`` is the stored
+        row, empty for a new document): the header, the buyer, the payments, the items
+        while no item has moved stock, and what Odoo could not read or sees changed."""
         currency = (
             self.env["res.currency"]
             .with_context(active_test=False)
@@ -703,8 +544,9 @@ class SzamlazzInvoice(models.Model):
         )
         buyer = document.buyer
         address = buyer.address
+        seller = document.seller
         values = {
-            "kind": document.kind if document.kind in dict(DOCUMENT_KINDS) else False,
+            "kind": document.kind if document_kinds.kind_of(document.kind) else False,
             "internal_id": document.internal_id,
             "issue_date": document.issue_date,
             "fulfillment_date": document.fulfillment_date,
@@ -731,12 +573,17 @@ class SzamlazzInvoice(models.Model):
             "buyer_identifier": buyer.identifier,
             "buyer_tax_number": buyer.tax_number,
             "buyer_eu_tax_number": buyer.eu_tax_number,
-            "buyer_zip": address.zip,
-            "buyer_city": address.city,
-            "buyer_street": address.street,
-            "buyer_country": address.country,
+            "buyer_zip": address.zip if address else False,
+            "buyer_city": address.city if address else False,
+            "buyer_street": address.street if address else False,
+            "buyer_country": address.country if address else False,
             "buyer_email": buyer.email,
             "buyer_private_person": buyer.private_person,
+            "seller_bank_account": seller.bank_account if seller else False,
+            "seller_bank_name": seller.bank_name if seller else False,
+            "read_problems": "; ".join(document.problems) or False,
+            "version_differences": "; ".join(self._issued_content_changes(document)) or False,
+            "pdf_problem": self._pdf_problem(document, source),
             # Payments are replaced as a whole: Számlázz.hu sends the complete list each time.
             "payment_ids": [Command.clear()]
             + [
@@ -776,25 +623,85 @@ class SzamlazzInvoice(models.Model):
                 )
                 for index, item in enumerate(document.items, start=1)
             ]
-        self.write(values)
-        if document.pdf:
-            self._store_pdf(document.pdf)
+        return values
 
-    def _note_pdf(self, document):
-        """Say once why Odoo has no PDF of a pushed document; it is never a reason to refuse
-        (a re-query asks without the PDF, so only pushes are expected to carry one)."""
+    def _pdf_problem(self, document, source):
+        """Why Odoo has no PDF of this version; never a reason to refuse it (a re-query
+        asks without the PDF, so only pushes are expected to carry one)."""
         if document.pdf or self.pdf_attachment_id:
-            problem = False
-        elif document.pdf_problem:
-            problem = _("The PDF Számlázz.hu sent cannot be read (%s).", document.pdf_problem)
-        elif self.source == "push":
-            problem = _("Számlázz.hu sent this document without its PDF.")
-        else:
-            problem = self.pdf_problem
-        if problem != self.pdf_problem:
-            self.pdf_problem = problem
-            if problem:
-                self.message_post(body=problem)
+            return False
+        if document.pdf_problem:
+            return _("The PDF Számlázz.hu sent cannot be read (%s).", document.pdf_problem)
+        if source == "push":
+            return _("Számlázz.hu sent this document without its PDF.")
+        return self.pdf_problem
+
+    def _issued_content_changes(self, document):
+        """What differs, in words, between the items and totals Odoo mirrored and what
+        Számlázz.hu sends now; empty while no item has moved stock (the items are simply
+        taken again from the new version)."""
+        if not self.line_ids.stock_move_ids:
+            return []
+        changes = []
+        currency = self.currency_id or self.company_id.currency_id
+
+        def compare(label, ours, theirs, rounding=0.01):
+            if theirs is None:
+                return
+            if isinstance(ours, datetime.date):
+                if ours == theirs:
+                    return
+                ours_text, theirs_text = (format_date(self.env, day) for day in (ours, theirs))
+            elif isinstance(ours, float):
+                if float_compare(ours, float(theirs), precision_rounding=rounding) == 0:
+                    return
+                ours_text, theirs_text = (
+                    formatLang(self.env, value, currency_obj=currency)
+                    for value in (ours, float(theirs))
+                )
+            else:
+                if (ours or False) == (theirs or False):
+                    return
+                ours_text, theirs_text = ours or "-", theirs or "-"
+            changes.append(
+                _(
+                    "%(label)s %(ours)s → %(theirs)s",
+                    label=label,
+                    ours=ours_text,
+                    theirs=theirs_text,
+                )
+            )
+
+        compare(
+            _("kind"),
+            self.kind,
+            document.kind if document_kinds.kind_of(document.kind) else None,
+        )
+        compare(_("issue date"), self.issue_date, document.issue_date)
+        compare(_("net total"), self.amount_net, document.net)
+        compare(_("gross total"), self.amount_gross, document.gross)
+        lines = self.line_ids.sorted(lambda line: (line.sequence, line.id))
+        if len(lines) != len(document.items):
+            changes.append(
+                _("%(ours)s items → %(theirs)s", ours=len(lines), theirs=len(document.items))
+            )
+            return changes
+        for index, (line, item) in enumerate(zip(lines, document.items, strict=True), start=1):
+            label = _("item %(index)s (%(name)s)", index=index, name=line.name)
+            compare(_("%s identifier", label), line.identifier, (item.identifier or "").strip())
+            if item.quantity is not None and float_compare(
+                line.quantity, float(item.quantity), precision_digits=6
+            ):
+                changes.append(
+                    _(
+                        "%(label)s quantity %(ours)s → %(theirs)s",
+                        label=label,
+                        ours=line.quantity,
+                        theirs=item.quantity.normalize(),
+                    )
+                )
+            compare(_("%s gross", label), line.amount_gross, item.gross)
+        return changes
 
     def _store_pdf(self, pdf_bytes):
         values = {"datas": base64.b64encode(pdf_bytes), "mimetype": "application/pdf"}
@@ -805,46 +712,254 @@ class SzamlazzInvoice(models.Model):
                 dict(values, name="%s.pdf" % self.number, res_model=self._name, res_id=self.id)
             )
 
-    def _link_references(self, document):
-        related = (
-            self.search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    (
-                        "number",
-                        "in",
-                        [
-                            number
-                            for number in (
-                                document.referenced_invoice,
-                                document.referenced_proforma,
-                            )
-                            if number
-                        ],
-                    ),
-                ]
+    # -- state -----------------------------------------------------------------------------
+
+    def _update_state(self, state, allowed_from, reason=False):
+        """The one place the state changes: refuses a transition the diagram on ``state``
+        does not have; a person reads the reason on the form and in the chatter."""
+        for invoice in self:
+            if invoice.state not in allowed_from:
+                raise UserError(
+                    _(
+                        "Document %(number)s cannot go from %(old)s to %(new)s.",
+                        number=invoice.number,
+                        old=invoice.state,
+                        new=state,
+                    )
+                )
+            changed = (state, reason or False) != (invoice.state, invoice.state_reason or False)
+            invoice.write({"state": state, "state_reason": reason or False})
+            if changed and reason and state in ("needs_attention", "error"):
+                invoice.message_post(body=reason)
+
+    def _set_received(self):
+        """A new version arrived, Re-process was asked, or what the document waited for is
+        there: it goes through processing again."""
+        self._update_state("received", ("received", "done", "needs_attention", "error"))
+
+    def _set_done(self):
+        self._update_state("done", ("received",))
+
+    def _set_needs_attention(self, reason):
+        self._update_state("needs_attention", ("received",), reason)
+
+    def _set_error(self, reason):
+        self._update_state("error", ("received",), reason)
+
+    # -- processing ------------------------------------------------------------------------
+
+    @api.model
+    def _batch_size(self):
+        """Knob ``innonest_szamlazz.import_batch_size`` (default 50): documents processed per
+        batch; the scheduled action commits after each batch."""
+        return positive_int_param(
+            self.env, "innonest_szamlazz.import_batch_size", DEFAULT_BATCH_SIZE
+        )
+
+    @api.model
+    def _lock_received_batch(self, limit, accounts=None):
+        """Up to ``limit`` received documents (of ``accounts``, else of all), locked for this
+        transaction; rows another worker holds are skipped, so two workers never process
+        the same document. Documents that follow another one come last."""
+        self.env["szamlazz.invoice"].flush_model(["state", "kind", "account_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM szamlazz_invoice
+                 WHERE state = 'received' AND %s
+                 ORDER BY kind IN %s, id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                SQL("account_id IN %s", tuple(accounts.ids))
+                if accounts is not None
+                else SQL("TRUE"),
+                document_kinds.codes(follows_original=True),
+                limit,
             )
-            if (document.referenced_invoice or document.referenced_proforma)
+        )
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _process_inbox_batch(self, accounts=None):
+        """Process one batch of received documents of ``accounts`` (all when None);
+        ``(processed, remaining)``."""
+        if accounts is not None and not accounts:
+            return 0, 0
+        batch = self._lock_received_batch(self._batch_size(), accounts)
+        batch._process()
+        scope = [("account_id", "in", accounts.ids)] if accounts is not None else []
+        return len(batch), self.sudo().search_count([("state", "=", "received")] + scope)
+
+    def _process(self):
+        """Bring buyers and stock up to date for the documents in ``self``, from their
+        mirrors (the XML was read at intake).
+
+        One savepoint per document: a failure is recorded on that document (state error,
+        reason in the chatter) and never raised, so the scheduled action keeps running.
+        """
+        follows = document_kinds.codes(follows_original=True)
+        documents = (
+            self.sudo()
+            .filtered(lambda invoice: invoice.state == "received")
+            .sorted(lambda invoice: (invoice.kind in follows, invoice.id))
+        )
+        lookups = self._batch_lookups(documents)
+        for invoice in documents:
+            invoice = invoice.with_company(invoice.company_id)
+            try:
+                with self.env.cr.savepoint():
+                    invoice._process_document(lookups)
+            except CONCURRENT_CHANGES as error:
+                # Another worker changed what this document needs (the invoice it cancels,
+                # the prefix or partner both learn at once) or locked it in the other order
+                # (a deadlock): it stays received, next run.
+                _logger.warning(
+                    "Számlázz.hu document %s postponed by a concurrent change: %s",
+                    invoice.number,
+                    error.pgerror,
+                )
+            except (UserError, errors.SzamlazzError) as error:
+                invoice._set_error(
+                    str(error.args[0] if isinstance(error, UserError) else error.message)
+                )
+            except Exception as error:
+                # Whatever else went wrong is a fact about this document, not a reason to
+                # stop the batch (or to let Odoo deactivate the scheduled action).
+                _logger.exception("Processing Számlázz.hu document %s failed", invoice.number)
+                invoice._set_error(_("Unexpected error: %s", error))
+
+    def _batch_lookups(self, documents):
+        """What a whole batch needs, looked up once and kept up to date while it runs:
+        ``partners`` (document id → (partner, rule)) and ``new_partners`` (buyer key →
+        partner created in this batch), ``products`` (company id → {identifier: products}),
+        ``prefixes`` (account id → {name: prefix}) and ``warehouses`` (company id → first
+        warehouse)."""
+        lookups = {
+            "partners": {},
+            "new_partners": {},
+            "products": {},
+            "prefixes": defaultdict(dict),
+            "warehouses": {},
+        }
+        matcher = self.env["szamlazz.buyer.matcher"]
+        for company in documents.company_id:
+            invoices = documents.filtered(lambda inv, company=company: inv.company_id == company)
+            unmatched = invoices.filtered(lambda inv: not inv.partner_id)
+            matches = matcher._match_buyers(company, [inv._buyer() for inv in unmatched])
+            for index, match in matches.items():
+                lookups["partners"][unmatched[index].id] = match
+            identifiers = set(invoices.line_ids.filtered("identifier").mapped("identifier"))
+            lookups["products"][company.id] = self._find_products(company, identifiers)
+            lookups["warehouses"][company.id] = self.env["stock.warehouse"].search(
+                [("company_id", "=", company.id)], limit=1
+            )
+        for prefix in (
+            self.env["szamlazz.prefix"]
+            .with_context(active_test=False)
+            .search([("account_id", "in", documents.account_id.ids)])
+        ):
+            lookups["prefixes"][prefix.account_id.id][prefix.name] = prefix
+        return lookups
+
+    def _buyer(self):
+        """The buyer as the current version names it (the matcher's input)."""
+        self.ensure_one()
+        return Buyer(
+            id=None,
+            postal_address=None,
+            group_id=None,
+            location=None,
+            name=self.buyer_name,
+            identifier=self.buyer_identifier,
+            address=Address(
+                country=self.buyer_country,
+                zip=self.buyer_zip,
+                city=self.buyer_city,
+                street=self.buyer_street,
+            ),
+            email=self.buyer_email,
+            tax_number=self.buyer_tax_number,
+            eu_tax_number=self.buyer_eu_tax_number,
+            private_person=self.buyer_private_person,
+        )
+
+    def _process_document(self, lookups):
+        self.ensure_one()
+        self.account_id._learn_from_invoice(self, lookups["prefixes"][self.account_id.id])
+        self._link_references()
+        self._assign_partner(lookups)
+        if self.pdf_problem:
+            self._note_once(self.pdf_problem)
+        if self.read_problems:
+            self.line_ids.filtered(lambda line: not line.stock_move_ids).stock_status = "unreadable"
+            problems = [
+                _(
+                    "Számlázz.hu sent parts of this document that Odoo cannot read, so no "
+                    "stock was moved for it: %s. The next version Számlázz.hu sends (or "
+                    "Re-process after a re-query) is judged again.",
+                    self.read_problems,
+                )
+            ]
+        elif self.version_differences:
+            problems = [
+                _(
+                    "Számlázz.hu now sends this document with other contents than the version "
+                    "Odoo processed, although only payments, the storno flag and accounting "
+                    "fields change after an invoice is issued: %s. Odoo kept the items (and "
+                    "the stock) of the first version; check the document at Számlázz.hu.",
+                    self.version_differences,
+                )
+            ]
+        else:
+            problems = self._apply_stock(lookups)
+        if problems:
+            self._set_needs_attention("\n".join(problems))
+        else:
+            self._set_done()
+        # Documents that waited for this one (a storno of it, a correction) can go now.
+        self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("referenced_number", "=", self.number),
+                ("state", "=", "needs_attention"),
+            ]
+        )._set_received()
+
+    def _link_references(self):
+        numbers = [number for number in (self.referenced_number, self.proforma_number) if number]
+        related = (
+            self.search([("company_id", "=", self.company_id.id), ("number", "in", numbers)])
+            if numbers
             else self.browse()
         )
         by_number = {invoice.number: invoice for invoice in related}
-        referenced = by_number.get(document.referenced_invoice, self.browse())
-        proforma = by_number.get(document.referenced_proforma, self.browse())
+        referenced = by_number.get(self.referenced_number, self.browse())
+        proforma = by_number.get(self.proforma_number, self.browse())
         self.write({"referenced_invoice_id": referenced.id, "proforma_id": proforma.id})
         if proforma and proforma.final_invoice_id != self:
             proforma.final_invoice_id = self
             proforma.message_post(body=_("Settled by the final invoice %s.", self.number))
-        if self.kind == "SS" and referenced and not referenced.cancelled:
+        kind = document_kinds.kind_of(self.kind)
+        if kind and kind.returns_goods and referenced and not referenced.cancelled:
             referenced.cancelled = True
 
-    def _assign_partner(self, document, match):
-        """Match the buyer once; a matched partner keeps its data, differences are logged."""
+    def _assign_partner(self, lookups):
+        """Match the buyer once; a matched partner keeps its data, differences are logged.
+        A partner created for a buyer serves the batch's later documents of that buyer."""
         if self.partner_id:
             return
         matcher = self.env["szamlazz.buyer.matcher"]
-        if not match:
-            # The batch look-up may predate a partner created earlier in the same batch.
-            match = matcher._match_buyers(self.company_id, [document.buyer]).get(0)
+        buyer = self._buyer()
+        buyer_keys = matcher._buyer_keys(buyer)
+        match = lookups["partners"].get(self.id) or next(
+            (
+                (lookups["new_partners"][key], key[0])
+                for key in buyer_keys
+                if key in lookups["new_partners"]
+            ),
+            None,
+        )
         if match:
             partner, rule = match
             self.partner_id = partner
@@ -869,25 +984,18 @@ class SzamlazzInvoice(models.Model):
                     odoo=ours or "-",
                     document=theirs,
                 )
-                for label, ours, theirs in matcher._differences(partner, document.buyer)
+                for label, ours, theirs in matcher._differences(partner, buyer)
             ]
             self.message_post(body="\n".join(lines))
         else:
-            self.partner_id = (
-                self.env["res.partner"].sudo().create(matcher._partner_values(document.buyer))
-            )
+            self.partner_id = self.env["res.partner"].sudo().create(matcher._partner_values(buyer))
+            for key in buyer_keys:
+                lookups["new_partners"].setdefault(key, self.partner_id)
             self.message_post(
                 body=_(
                     "No partner matched the buyer; %s was created.", self.partner_id.display_name
                 )
             )
-
-    def _set_state(self, state, reason):
-        """Record an outcome; a person reads the reason on the form and in the chatter."""
-        changed = (state, reason or False) != (self.state, self.state_reason or False)
-        self.write({"state": state, "state_reason": reason or False})
-        if changed and reason and state in ("needs_attention", "error"):
-            self.message_post(body=reason)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -895,15 +1003,10 @@ class SzamlazzInvoice(models.Model):
         """Run a document through processing again (after fixing a product code, a partner,
         a warehouse). Stock already moved for a line is never moved again."""
         self.check_access("read")
-        documents = self.sudo().filtered(lambda inv: inv.raw_xml)
-        documents.write({"state": "received", "state_reason": False})
+        documents = self.sudo().filtered("arrival_id")
+        documents._set_received()
         documents._process()
         return True
-
-    @api.model
-    def action_import_now(self):
-        """The "Import now" button of the document list."""
-        return self.env["szamlazz.account"].search([])._action_import_now_notification()
 
     def action_view_pickings(self):
         self.ensure_one()
@@ -913,40 +1016,6 @@ class SzamlazzInvoice(models.Model):
         return action
 
     # -- scheduled actions -----------------------------------------------------------------
-
-    @api.model
-    def _auto_commit(self):
-        """Commit between batches, except under tests (they run in one transaction)."""
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    @api.model
-    def _process_inbox_batch(self, accounts=None):
-        """Process one batch of received documents of ``accounts`` (all when None);
-        ``(processed, remaining)``."""
-        if accounts is not None and not accounts:
-            return 0, 0
-        batch = self._lock_received_batch(self._batch_size(), accounts)
-        batch._process()
-        scope = [("account_id", "in", accounts.ids)] if accounts is not None else []
-        return len(batch), self.sudo().search_count([("state", "=", "received")] + scope)
-
-    @api.model
-    def _cron_import_documents(self):
-        """Scheduled action "Számlázz.hu: import documents": re-query flagged documents, pull
-        new ones, then process one batch of the inbox. Odoo runs it again at once while
-        ``_notify_progress`` reports work remaining, committing after each run."""
-        accounts = self.env["szamlazz.account"].sudo().search([])
-        accounts._recover_from_error()
-        requeried = accounts._requery_flagged_documents()
-        pulled, more_waiting = accounts._pull_new_documents()
-        # What arrived is safe before processing starts, whatever processing does.
-        self._auto_commit()
-        processed, remaining = self._process_inbox_batch()
-        remaining += self.sudo().search_count([("requery_requested", "=", True)])
-        self.env["ir.cron"]._notify_progress(
-            done=requeried + pulled + processed, remaining=remaining + int(more_waiting)
-        )
 
     @api.model
     def _payment_refresh_limit(self):
@@ -1016,3 +1085,494 @@ class SzamlazzInvoice(models.Model):
             )
 
         return self.filtered(lambda invoice: not answered(invoice))
+
+    # -- stock -----------------------------------------------------------------------------
+    # How a Számlázz.hu document moves stock.
+    #
+    # SZ (invoice), VS (final invoice), SL (delivery note) and HS (corrective invoice) move
+    # their items with the sign they carry: a positive quantity leaves the warehouse, a
+    # negative one comes back. SS (storno) returns exactly what the cancelled document moved.
+    # D (proforma), ES (prepayment) and JS move nothing. Each item is moved at most once (its
+    # moves point back at it), so processing a document again never moves stock twice.
+    #
+    # Documents another program issued (``issued_by``: an import from NAV Online Számla, QUiCK,
+    # SMARTBooks) move nothing unless the account says so: the software that issued them (Odoo
+    # itself, for a shop that reports its own invoices to NAV) moved the goods already.
+    #
+    # Documents issued before the account's import start (``_import_start_date``) are history:
+    # the stock counted when the shop connected already reflects them. They are mirrored but
+    # move nothing, and neither does a correction (HS) of such a document or a storno whose
+    # original moved nothing.
+
+    @api.model
+    def _find_products(self, company, identifiers):
+        """``{identifier: product.product}`` for a batch: the variant's internal reference
+        first, then the Számlázz.hu identifier. More than one product means ambiguous."""
+        Product = self.env["product.product"]
+        scope = [("company_id", "in", [False, company.id])]
+        found = defaultdict(lambda: Product)
+        if identifiers:
+            for product in Product.search(scope + [("default_code", "in", list(identifiers))]):
+                found[product.default_code] |= product
+        missing = set(identifiers) - set(found)
+        if missing:
+            for product in Product.search(scope + [("szamlazz_identifier", "in", list(missing))]):
+                found[product.szamlazz_identifier] |= product
+        return dict(found)
+
+    def _apply_stock(self, lookups):
+        """Move what this document moves and has not moved yet; readable problems back.
+        ``lookups``: the batch's products, prefixes and warehouses (:meth:`_batch_lookups`)."""
+        self.ensure_one()
+        kind = document_kinds.kind_of(self.kind)
+        pending = self.line_ids.filtered(lambda line: not line.stock_move_ids)
+        history_reason = self._before_import_start_reason()
+        if history_reason:
+            self._leave_history_alone(pending, history_reason)
+            return []
+        if self.issued_by and not self.account_id.move_stock_issued_elsewhere:
+            self._leave_issued_elsewhere_alone(pending)
+            return []
+        if kind and kind.returns_goods:
+            return self._return_cancelled_goods()
+        if not (kind and kind.stock_sign):
+            pending.stock_status = "no_stock_effect"
+            return []
+        covering = self._document_covering_stock()
+        if covering or (self.cancelled and pending == self.line_ids):
+            # The goods left with the other document, or the storno came before any stock
+            # moved: moving them now would count them twice.
+            pending.stock_status = "covered"
+            if covering:
+                self.message_post(
+                    body=_(
+                        "Stock not moved: %(other)s of the same order already moved the goods.",
+                        other=covering.number,
+                    )
+                )
+            return []
+        products = lookups["products"].get(self.company_id.id, {})
+        problems, to_move = [], []
+        for line in pending:
+            product = products.get(line.identifier) if line.identifier else None
+            if not line.identifier:
+                line.stock_status = "no_identifier"
+                problems.append(
+                    _("Item “%s” has no identifier, no stock was moved for it.", line.name)
+                )
+            elif not product:
+                line.stock_status = "unknown_product"
+                problems.append(
+                    _(
+                        "Item “%(name)s”: no product has the code %(code)s.",
+                        name=line.name,
+                        code=line.identifier,
+                    )
+                )
+            elif len(product) > 1:
+                line.stock_status = "ambiguous_product"
+                problems.append(
+                    _(
+                        "Item “%(name)s”: several products have the code %(code)s.",
+                        name=line.name,
+                        code=line.identifier,
+                    )
+                )
+            else:
+                line.product_id = product
+                if not product.is_storable:
+                    line.stock_status = "not_storable"
+                elif float_is_zero(line.quantity, precision_rounding=product.uom_id.rounding):
+                    line.stock_status = "no_stock_effect"
+                else:
+                    to_move.append(line)
+        if to_move:
+            self._move_lines(to_move, self._stock_warehouse(lookups))
+        return problems
+
+    def _before_import_start_reason(self):
+        """Why this document moves no stock as history of the time before the import
+        start, or False. A storno or a correction follows the document it refers to: what
+        that one moved nothing for, they neither return nor move."""
+        start = self.account_id._import_start_date()
+        kind = document_kinds.kind_of(self.kind)
+        if not start or not (kind and (kind.stock_sign or kind.returns_goods)):
+            return False
+        original = self.referenced_invoice_id
+        if (
+            kind.follows_original
+            and original.issue_date
+            and original.issue_date < start
+            and not original.line_ids.stock_move_ids
+        ):
+            if kind.returns_goods:
+                message = _(
+                    "Cancels %(number)s, issued before %(date)s, when the Számlázz.hu import "
+                    "started: it moved no stock, so nothing is returned."
+                )
+            else:
+                message = _(
+                    "Corrects %(number)s, issued before %(date)s, when the Számlázz.hu import "
+                    "started: it moved no stock, so neither does this correction."
+                )
+            return message % {"number": original.number, "date": format_date(self.env, start)}
+        if self.issue_date and self.issue_date < start and not (kind.returns_goods and original):
+            return _(
+                "Issued before %(date)s, when the Számlázz.hu import started: no stock moved.",
+                date=format_date(self.env, start),
+            )
+        return False
+
+    def _leave_history_alone(self, lines, reason):
+        """Mark ``lines`` as history, telling why once (a payment brings the document
+        again, the reason stays the same)."""
+        unmarked = lines.filtered(lambda line: line.stock_status != "before_import_start")
+        if unmarked:
+            self._note_once(reason)
+            unmarked.stock_status = "before_import_start"
+
+    def _leave_issued_elsewhere_alone(self, lines):
+        """Mark ``lines`` as issued by other software, telling why once."""
+        unmarked = lines.filtered(lambda line: line.stock_status != "issued_elsewhere")
+        if unmarked:
+            software = dict(self._fields["issued_by"]._description_selection(self.env))
+            self._note_once(
+                _(
+                    "Issued by %(software)s, not by Számlázz.hu: no stock moved, the software "
+                    "that issued it is expected to have moved the goods. To move stock for such "
+                    "documents, turn on “Move Stock for Documents Issued Elsewhere” on the "
+                    "Számlázz.hu account.",
+                    software=software[self.issued_by],
+                )
+            )
+            unmarked.stock_status = "issued_elsewhere"
+
+    def _note_once(self, text):
+        """Post ``text`` unless the document says it already (a new version of it, its
+        items taken again, tells the same)."""
+        if not any(text in (message.body or "") for message in self.message_ids):
+            self.message_post(body=text)
+
+    def _document_covering_stock(self):
+        """The invoice or delivery note of the same order that already moved the goods."""
+        kind = document_kinds.kind_of(self.kind)
+        if not self.order_number or not (kind and kind.same_goods_as):
+            return self.browse()
+        return self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("order_number", "=", self.order_number),
+                ("kind", "in", kind.same_goods_as),
+                ("cancelled", "=", False),
+                ("id", "!=", self.id),
+                ("line_ids.stock_move_ids.state", "=", "done"),
+            ],
+            limit=1,
+        )
+
+    def _stock_warehouse(self, lookups):
+        """The warehouse mapped to the document's prefix, else the company's first one."""
+        prefix = lookups["prefixes"][self.account_id.id].get(self.number_prefix)
+        warehouse = (prefix and prefix.active and prefix.warehouse_id) or lookups["warehouses"].get(
+            self.company_id.id
+        )
+        if not warehouse:
+            raise UserError(
+                _("The company %s has no warehouse to move the goods from.", self.company_id.name)
+            )
+        return warehouse
+
+    def _move_lines(self, lines, warehouse):
+        """Deliver (or take back) ``lines`` in ``warehouse``; the sale bridge extends it."""
+        stock_location = warehouse.lot_stock_id
+        customer_location = self.partner_id.property_stock_customer or self.env.ref(
+            "stock.stock_location_customers"
+        )
+        return_type = warehouse.out_type_id.return_picking_type_id or warehouse.in_type_id
+        directions = (
+            (warehouse.out_type_id, stock_location, customer_location, lambda qty: qty > 0),
+            (return_type, customer_location, stock_location, lambda qty: qty < 0),
+        )
+        for picking_type, source, destination, belongs in directions:
+            moving = [line for line in lines if belongs(line.quantity)]
+            if moving:
+                self._create_done_picking(
+                    picking_type,
+                    source,
+                    destination,
+                    [self._line_move_values(line, source, destination) for line in moving],
+                )
+        for line in lines:
+            line.stock_status = "moved"
+
+    def _line_move_values(self, line, location, location_dest):
+        return {
+            "name": line.name,
+            "product_id": line.product_id.id,
+            "product_uom": line.product_id.uom_id.id,
+            "product_uom_qty": abs(line.quantity),
+            "location_id": location.id,
+            "location_dest_id": location_dest.id,
+            "szamlazz_invoice_line_id": line.id,
+        }
+
+    def _return_cancelled_goods(self):
+        """A storno brings back what the cancelled document moved and is not back yet."""
+        original = self.referenced_invoice_id
+        self.line_ids.stock_status = "no_stock_effect"
+        if not original:
+            return [
+                _(
+                    "The cancelled document %s is not in Odoo yet; the storno will be "
+                    "processed when it arrives.",
+                    self.referenced_number or "?",
+                )
+            ]
+        if original.state == "received":
+            return [
+                _(
+                    "The cancelled document %s is not processed yet; the storno will be "
+                    "processed after it.",
+                    original.number,
+                )
+            ]
+        moved = original.line_ids.stock_move_ids.filtered(lambda move: move.state == "done")
+        already_back = self.env["stock.move"].search(
+            [("origin_returned_move_id", "in", moved.ids), ("state", "!=", "cancel")]
+        )
+        back_by_move = defaultdict(float)
+        for move in already_back:
+            back_by_move[move.origin_returned_move_id.id] += move.product_qty
+        storno_line_of = self._storno_lines_by_original_line(original)
+        to_return = defaultdict(dict)  # picking -> {move: quantity}
+        for move in moved:
+            quantity = move.product_qty - back_by_move[move.id]
+            if float_compare(quantity, 0, precision_rounding=move.product_uom.rounding) > 0:
+                to_return[move.picking_id][move] = quantity
+        for picking, quantities in to_return.items():
+            self._return_picking(picking, quantities, storno_line_of)
+        for line in self.line_ids.filtered("stock_move_ids"):
+            line.stock_status = "moved"
+        return []
+
+    def _storno_lines_by_original_line(self, original):
+        """``{original line: storno line}``: the storno repeats the items in their order, so
+        the n-th item of an identifier answers the n-th one (two items may share a SKU)."""
+        storno_lines = defaultdict(list)
+        for line in self.line_ids.sorted(lambda line: (line.sequence, line.id)):
+            storno_lines[line.identifier].append(line)
+        pairs = {}
+        seen = defaultdict(int)
+        for line in original.line_ids.sorted(lambda line: (line.sequence, line.id)):
+            candidates = storno_lines.get(line.identifier, [])
+            if seen[line.identifier] < len(candidates):
+                pairs[line] = candidates[seen[line.identifier]]
+            seen[line.identifier] += 1
+        return pairs
+
+    def _return_picking(self, picking, quantities, storno_line_of):
+        """Odoo's own return of ``picking`` for ``{move: quantity}``, validated: the goods
+        come back as a return of the delivery they left with."""
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_id=picking.id, active_model="stock.picking", active_ids=picking.ids
+            )
+            .create({"picking_id": picking.id})
+        )
+        for return_line in wizard.product_return_moves:
+            return_line.quantity = quantities.get(return_line.move_id, 0.0)
+        returned = wizard._create_return()
+        returned.origin = "%s (%s)" % (returned.origin, self.number)
+        for move in returned.move_ids:
+            line = storno_line_of.get(move.origin_returned_move_id.szamlazz_invoice_line_id)
+            move.szamlazz_invoice_line_id = line.id if line else False
+        self._validate_done(returned)
+        return returned
+
+    def _create_done_picking(self, picking_type, location, location_dest, move_values):
+        """Create and validate a transfer of the document's quantities."""
+        origin = self.number + (" / %s" % self.order_number if self.order_number else "")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": self.partner_id.id,
+                "origin": origin,
+                "location_id": location.id,
+                "location_dest_id": location_dest.id,
+                "company_id": self.company_id.id,
+                "move_ids": [
+                    Command.create(dict(values, company_id=self.company_id.id))
+                    for values in move_values
+                ],
+            }
+        )
+        picking.action_confirm()
+        self._validate_done(picking)
+        return picking
+
+    def _validate_done(self, picking):
+        """Validate ``picking`` with no wizard: the quantities are the document's, no
+        backorder is kept, stock may go negative where the company allows it."""
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        picking.move_ids.picked = True
+        result = picking.with_context(
+            skip_backorder=True,
+            picking_ids_not_to_backorder=picking.ids,
+            skip_sms=True,
+        ).button_validate()
+        if result is not True or picking.state != "done":
+            raise UserError(
+                _(
+                    "The transfer %s needs a manual step (lots, serial numbers or "
+                    "another check) and was not validated.",
+                    picking.name,
+                )
+            )
+        self.picking_ids = [Command.link(picking.id)]
+
+    # -- payment reminders -------------------------------------------------------------------
+    # Payment reminders for overdue Számlázz.hu invoices.
+    #
+    # Whom a reminder goes to follows Számlázz.hu's own rule for its documents: the address the
+    # invoice itself was sent to (``alap/email``), else every address of the buyer in Odoo,
+    # else nobody automatically (the reminder wizard asks a person for an address).
+
+    @api.depends("email", "partner_id.email")
+    def _compute_reminder_email_to(self):
+        for invoice in self:
+            invoice.reminder_email_to = invoice._reminder_recipients()
+
+    def _reminder_recipients(self):
+        """Comma-separated addresses following Számlázz.hu's rule, or ``False``."""
+        self.ensure_one()
+        for source in (self.email, self.partner_id.email):
+            addresses = email_normalize_all(source or "")
+            if addresses:
+                return ",".join(addresses)
+        return False
+
+    def _send_payment_reminder(self, email_to, level=0):
+        """Email the reminder to ``email_to`` and log it on the invoice.
+
+        ``level`` is the schedule step a scheduled reminder belongs to (0: by hand)."""
+        self.ensure_one()
+        template = self.env.ref("innonest_szamlazz.mail_template_szamlazz_payment_reminder")
+        template.sudo().send_mail(self.id, email_values={"email_to": email_to})
+        amount = format_amount(self.env, self.amount_residual, self.currency_id)
+        if level:
+            body = _(
+                "Payment reminder %(level)s sent to %(email)s: %(amount)s outstanding since "
+                "%(due_date)s.",
+                level=level,
+                email=email_to,
+                amount=amount,
+                due_date=self.due_date,
+            )
+        else:
+            body = _(
+                "Payment reminder sent by %(user)s to %(email)s: %(amount)s outstanding since "
+                "%(due_date)s.",
+                user=self.env.user.name,
+                email=email_to,
+                amount=amount,
+                due_date=self.due_date,
+            )
+        # Salespeople only read invoices; the reminder is still theirs (author stays).
+        self.sudo().message_post(body=body)
+        values = {"reminder_last_date": fields.Datetime.now()}
+        if level > self.reminder_level:
+            values["reminder_level"] = level
+        self.sudo().write(values)
+
+    def action_open_reminder_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Send Payment Reminder"),
+            "res_model": "szamlazz.reminder.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_invoice_id": self.id},
+        }
+
+    # --- scheduled action -----------------------------------------------------------
+
+    @api.model
+    def _reminder_schedule(self):
+        """The schedule in days, or ``[]`` when scheduled reminders are off (default:
+        Számlázz.hu can send its own reminders, and a buyer should not get both)."""
+        parameters = self.env["ir.config_parameter"].sudo()
+        if not parameters.get_param(ENABLED_PARAMETER):
+            return []
+        text = parameters.get_param(SCHEDULE_PARAMETER) or DEFAULT_SCHEDULE
+        try:
+            return parse_schedule(text)
+        except ValueError:
+            _logger.warning(
+                "Payment reminders skipped: %s=%r is not a list of days", SCHEDULE_PARAMETER, text
+            )
+            return []
+
+    @api.model
+    def _cron_send_payment_reminders(self):
+        """Send every overdue invoice the schedule step it has reached and not had yet.
+
+        An invoice that reached several steps at once (reminders were off, or the cron
+        did not run) gets one reminder, for the latest step."""
+        schedule = self._reminder_schedule()
+        if not schedule:
+            return
+        today = fields.Date.context_today(self)
+        candidates = self.search(
+            [
+                ("kind", "in", document_kinds.codes(debt=True)),
+                ("state", "in", ("done", "needs_attention")),
+                ("payment_state", "=", "overdue"),
+                ("due_date", "<=", today - timedelta(days=schedule[0])),
+                ("reminder_level", "<", len(schedule)),
+            ],
+            order="due_date, id",
+        )
+        due = [
+            (invoice, level)
+            for invoice in candidates
+            if (
+                level := sum(
+                    1 for days in schedule if invoice.due_date + timedelta(days=days) <= today
+                )
+            )
+            > invoice.reminder_level
+        ]
+        batch = due[:REMINDER_BATCH_SIZE]
+        for invoice, level in batch:
+            invoice._send_scheduled_reminder(level)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(due) - len(batch))
+
+    def _send_scheduled_reminder(self, level):
+        self.ensure_one()
+        email_to = self._reminder_recipients()
+        if not email_to:
+            # Recorded as done for this step: a person decides, the cron does not nag daily.
+            self.sudo().reminder_level = level
+            self.message_post(
+                body=_(
+                    "Payment reminder %(level)s not sent: neither the invoice nor the buyer has "
+                    "an email address. Use Send Payment Reminder to enter one.",
+                    level=level,
+                )
+            )
+            return
+        try:
+            with self.env.cr.savepoint():
+                self._send_payment_reminder(email_to, level=level)
+        except Exception as error:  # one bad invoice must not stop the others
+            _logger.exception("Payment reminder for %s failed", self.number)
+            self.message_post(
+                body=_(
+                    "Payment reminder %(level)s could not be sent: %(error)s",
+                    level=level,
+                    error=error,
+                )
+            )

@@ -15,3 +15,5 @@ from . import test_szamlazz_real_documents
 from . import test_szamlazz_agent_write
 from . import test_migration
 from . import test_szamlazz_requery
+from . import test_szamlazz_parse_once
+from . import test_szamlazz_invoice_state

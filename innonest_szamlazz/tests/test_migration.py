@@ -31,7 +31,7 @@ class TestNumberingMigration(TransactionCase):
         unmapped = self.env["szamlazz.prefix"].create(
             {"account_id": account.id, "name": "E-MIGB", "is_webshop": True}
         )
-        invoice, _document = self.env["szamlazz.invoice"]._store_document(
+        invoice = self.env["szamlazz.invoice"]._receive_xml(
             account, szamla_xml("E-MIG-2026-9", items=[("A", None, 1, 100)]), "push"
         )
         digest = invoice.content_sha256

@@ -40,9 +40,7 @@ class TestPaymentRegistration(SzamlazzCase):
             items=[{"name": "Kávébab", "quantity": 1, "net_unit_price": 1000, "vat_rate": "27"}],
         )["number"]
         xml = self.account._get_client().query_invoice(number=number).raw
-        self.invoice, _document = self.env["szamlazz.invoice"]._store_document(
-            self.account, xml, "pull"
-        )
+        self.invoice = self.env["szamlazz.invoice"]._receive_xml(self.account, xml, "pull")
         self.invoice._process()
 
     def open_wizard(self, amount):
@@ -159,7 +157,7 @@ class TestPaymentMeetsAPush(TransactionCase):
                 }
             )
             xml = account._get_client().query_invoice(number=number).raw
-            invoice, _document = env["szamlazz.invoice"]._store_document(account, xml, "pull")
+            invoice = env["szamlazz.invoice"]._receive_xml(account, xml, "pull")
             invoice._process()
             self.ids = {"account": account.id, "invoice": invoice.id}
         self.addCleanup(self._remove)

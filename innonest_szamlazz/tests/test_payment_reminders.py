@@ -61,7 +61,7 @@ class TestPaymentReminders(SzamlazzCase):
         )
         client = self.account._get_client()
         xml = client.query_invoice(number=document["number"]).raw
-        invoice, _document = self.env["szamlazz.invoice"]._store_document(self.account, xml, "pull")
+        invoice = self.env["szamlazz.invoice"]._receive_xml(self.account, xml, "pull")
         invoice._process()
         self.assertEqual(invoice.partner_id, partner)
         return invoice
@@ -169,7 +169,7 @@ class TestPaymentReminders(SzamlazzCase):
         )
         client = self.account._get_client()
         self.env["szamlazz.invoice"]._store_document(
-            self.account, client.query_invoice(number=partial.number).raw, "requery"
+            self.account, client.query_invoice(number=partial.number), "requery"
         )
         partial._process()
 

@@ -30,6 +30,12 @@ class TestLearnFromDocuments(SzamlazzCase):
         number = self.sandbox.issue(buyer=BUYER, items=ITEMS, **issue)["number"]
         return self.account._get_client().query_invoice(number=number)
 
+    def _learn(self, document):
+        """What processing learns from ``document`` once it is stored."""
+        invoice = self.env["szamlazz.invoice"]._store_document(self.account, document, "pull")
+        prefixes = invoice._batch_lookups(invoice)["prefixes"][self.account.id]
+        self.account._learn_from_invoice(invoice, prefixes)
+
     def _bank_accounts(self):
         return (
             self.env["res.partner.bank"]
@@ -42,7 +48,7 @@ class TestLearnFromDocuments(SzamlazzCase):
 
     def test_prefix_and_bank_account_are_learned_once(self):
         document = self._document(kind="SZ", prefix="WEB")
-        self.account._learn_from_document(document)
+        self._learn(document)
 
         prefix = self.account.prefix_ids
         self.assertEqual(prefix.mapped("name"), ["WEB"])
@@ -57,7 +63,7 @@ class TestLearnFromDocuments(SzamlazzCase):
         self.assertTrue(any("WEB" in body for body in self._messages()))
 
         message_count = len(self.account.message_ids)
-        self.account._learn_from_document(self._document(kind="SZ", prefix="WEB"))
+        self._learn(self._document(kind="SZ", prefix="WEB"))
         self.assertEqual(len(self.account.prefix_ids), 1)
         self.assertEqual(self._bank_accounts(), bank_account)
         self.assertEqual(len(self.account.message_ids), message_count, "nothing new to say")
@@ -65,13 +71,13 @@ class TestLearnFromDocuments(SzamlazzCase):
     def test_proforma_teaches_its_invoice_series(self):
         document = self._document(kind="D", prefix="DEMO")
         self.assertTrue(document.number.startswith("D-DEMO-"))
-        self.account._learn_from_document(document)
+        self._learn(document)
         self.assertEqual(self.account.prefix_ids.mapped("name"), ["DEMO"])
         # The pull walks DEMO-2026-1, DEMO-2026-2, ... once DEMO is a webshop prefix.
         self.assertEqual(self.account.prefix_ids.document_kind, "invoice")
 
     def test_changed_bank_account_is_posted_and_the_old_one_kept(self):
-        self.account._learn_from_document(self._document(kind="SZ"))
+        self._learn(self._document(kind="SZ"))
         old_bank_account = self.account.bank_account_id
         self.sandbox.control(
             "POST",
@@ -81,7 +87,7 @@ class TestLearnFromDocuments(SzamlazzCase):
                 "seller": {"bank_name": "K&H Bank", "bank_account": NEW_BANK_ACCOUNT},
             },
         )
-        self.account._learn_from_document(self._document(kind="SZ"))
+        self._learn(self._document(kind="SZ"))
 
         self.assertEqual(self.account.bank_account_id.acc_number, NEW_BANK_ACCOUNT)
         self.assertTrue(old_bank_account.exists(), "nothing is deleted")
@@ -92,7 +98,7 @@ class TestLearnFromDocuments(SzamlazzCase):
         self.assertIn(NEW_BANK_ACCOUNT, change)
 
     def test_older_document_does_not_switch_the_bank_account_back(self):
-        self.account._learn_from_document(self._document(kind="SZ"))
+        self._learn(self._document(kind="SZ"))
         current = self.account.bank_account_id
         document = self._document(kind="SZ")
         old_document = dataclasses.replace(
@@ -100,14 +106,14 @@ class TestLearnFromDocuments(SzamlazzCase):
             issue_date=date(2020, 1, 1),
             seller=dataclasses.replace(document.seller, bank_account=NEW_BANK_ACCOUNT),
         )
-        self.account._learn_from_document(old_document)
+        self._learn(old_document)
         self.assertEqual(self.account.bank_account_id, current)
         self.assertEqual(len(self._bank_accounts()), 2, "still recorded as a choice")
 
     def test_archived_prefix_stays_archived(self):
-        self.account._learn_from_document(self._document(kind="SZ", prefix="WEB"))
+        self._learn(self._document(kind="SZ", prefix="WEB"))
         self.account.prefix_ids.action_archive()
-        self.account._learn_from_document(self._document(kind="SZ", prefix="WEB"))
+        self._learn(self._document(kind="SZ", prefix="WEB"))
         prefixes = (
             self.env["szamlazz.prefix"]
             .with_context(active_test=False)
@@ -207,7 +213,7 @@ class TestSzamlazzAccount(SzamlazzCase):
     def test_the_import_recovers_an_account_in_error_by_itself(self):
         self.company.vat = "12345678-2-42"
         self.account.state = "error"
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertEqual(self.account.state, "connected")
         self.assertFalse(self.account.last_error)
 

@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, tagged
 
-from ..vat_keys import normalize_vat_key
+from ..tools.vat_keys import normalize_vat_key
 
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")

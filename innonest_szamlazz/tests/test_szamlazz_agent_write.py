@@ -284,7 +284,7 @@ class TestUnansweredWrites(SzamlazzCase):
             ],
         )["number"]
         xml = self.account._get_client().query_invoice(number=number).raw
-        invoice, _document = self.env["szamlazz.invoice"]._store_document(self.account, xml, "pull")
+        invoice = self.env["szamlazz.invoice"]._receive_xml(self.account, xml, "pull")
         invoice._process()
         return invoice
 

@@ -39,9 +39,7 @@ class SzamlazzImportStartCase(StockMixin, SzamlazzCase):
 
     def store(self, number):
         document = self.account._get_client().query_invoice(number=number)
-        invoice, _document = self.env["szamlazz.invoice"]._store_document(
-            self.account, document.raw, "requery"
-        )
+        invoice = self.env["szamlazz.invoice"]._store_document(self.account, document, "requery")
         return invoice
 
     def chatter(self, invoice):

@@ -11,7 +11,7 @@ from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from ..models.szamlazz_invoice import IntakeConflictError
+from ..exceptions import IntakeConflictError
 from .szamla_documents import szamla_xml
 
 
@@ -31,11 +31,11 @@ class SzamlazzCommittedInboxCase(TransactionCase):
                 )
             self.document_ids = [
                 env["szamlazz.invoice"]
-                ._store_document(
+                ._receive_xml(
                     account,
                     szamla_xml("D-T4C-2026-%d" % index, kind="D", items=[("Tétel", None, 1, 100)]),
                     "push",
-                )[0]
+                )
                 .id
                 for index in (1, 2)
             ]
@@ -108,9 +108,9 @@ class SzamlazzDeadlockCase(TransactionCase):
             )
             self.document_id = (
                 env["szamlazz.invoice"]
-                ._store_document(
+                ._receive_xml(
                     account, szamla_xml("T4D-2026-1", items=[("Zár", "T4-LOCK", 1, 100)]), "push"
-                )[0]
+                )
                 .id
             )
         self.addCleanup(self._remove, account.id if created_account else None)

@@ -76,7 +76,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.assertEqual(self.account.write_date, account_written)
         self.assertEqual(self.account.document_intake, "pull")
 
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertEqual(self.account.document_intake, "push")
         self.assertEqual(invoice.state, "done", invoice.state_reason)
         self.assertEqual(self.available(), 8)
@@ -87,7 +87,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.sandbox.control("POST", "documents/%s/pay" % number, {"agent_key": SANDBOX_AGENT_KEY})
         self.deliver()
         self.assertEqual(invoice.state, "received")
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(self.available(), 8)
         self.assertEqual(len(self.find(number)), 1)
@@ -98,7 +98,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.register_push_target()
         number = self.issue_invoice(quantity=3, issued_by=34)
         self.deliver()
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         invoice = self.find(number)
         self.assertEqual((invoice.state, invoice.issued_by), ("done", "nav"))
         self.assertEqual(invoice.line_ids.stock_status, "issued_elsewhere")
@@ -109,7 +109,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.register_push_target()
         number = self.issue_invoice()
         self.deliver()
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         invoice = self.find(number)
         raw = base64.b64decode(invoice.raw_xml)
         answer = self.url_open(
@@ -168,7 +168,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.register_push_target()
         number = self.issue_invoice()
         self.deliver()
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         invoice = self.find(number)
         self.assertEqual(invoice.payment_state, "not_paid")
         # Pushes now fail (wrong key) so only the IPN tells Odoo about the payment.
@@ -182,7 +182,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.assertTrue(invoice.requery_requested)
         self.assertEqual(invoice.payment_state, "not_paid", "the IPN itself is not believed")
 
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertFalse(invoice.requery_requested)
         self.assertEqual(invoice.source, "requery")
         self.assertEqual(invoice.payment_state, "paid")
@@ -192,7 +192,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.register_push_target()
         proforma_number = self.issue_invoice(quantity=3, kind="D", order_number="W-200")
         self.deliver()
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         proforma = self.find(proforma_number)
         self.assertEqual((proforma.kind, proforma.state), ("D", "done"))
         self.assertEqual(self.available(), 10, "a proforma moves nothing")
@@ -202,7 +202,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         )
         self.deliver()
         self.assertTrue(proforma.requery_requested, "the IPN names the proforma too")
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         invoice = self.find(paid["number"])
         self.assertEqual(invoice.state, "done", invoice.state_reason)
         self.assertEqual(invoice.proforma_id, proforma)
@@ -219,13 +219,13 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.register_push_target()
         number = self.issue_invoice(quantity=4)
         self.deliver()
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertEqual(self.available(), 6)
         storno_number = self.sandbox.control(
             "POST", "documents/%s/storno" % number, {"agent_key": SANDBOX_AGENT_KEY}
         )["number"]
         self.deliver()
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         storno = self.find(storno_number)
         self.assertEqual((storno.kind, storno.state), ("SS", "done"))
         self.assertTrue(self.find(number).cancelled)
@@ -235,7 +235,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.register_push_target()
         number = self.issue_invoice()
         self.deliver()
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         answer = self.url_open(
             "/szamlazz/ipn/%d" % self.account.id,
             data={"szlahu_szamlaszam": number, "szlahu_kifizetettbrutto": "2540"},
@@ -243,7 +243,7 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.assertEqual(answer.status_code, 200)
         self.env.invalidate_all()
         invoice = self.find(number)
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertEqual(invoice.payment_state, "not_paid", "Számlázz.hu says it is unpaid")
         self.assertEqual(self.url_open("/szamlazz/ipn/999999", data={"x": "1"}).status_code, 403)
 
@@ -282,7 +282,7 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         self.sandbox.control("POST", "documents/%s/pay" % number, {"agent_key": SANDBOX_AGENT_KEY})
         self.env["szamlazz.invoice"]._cron_refresh_payment_status()
         self.assertTrue(invoice.requery_requested)
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(self.available(), 8)
 
@@ -291,7 +291,7 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         number = self.issue_invoice(quantity=quantity, kind="D", order_number=order_number)
         Invoice = self.env["szamlazz.invoice"]
         document = self.account._get_client().query_invoice(number=number)
-        proforma, _document = Invoice._store_document(self.account, document.raw, "pull")
+        proforma = Invoice._store_document(self.account, document, "pull")
         Invoice._process_inbox_batch()
         self.assertEqual((proforma.kind, proforma.payment_state), ("D", "not_paid"))
         return proforma
@@ -306,7 +306,7 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         Invoice = self.env["szamlazz.invoice"]
         Invoice._cron_refresh_payment_status()
         self.assertTrue(proforma.requery_requested)
-        Invoice._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
 
         final_invoice = proforma.final_invoice_id
         self.assertTrue(final_invoice, "the final invoice was found by the order number")
@@ -320,7 +320,7 @@ class SzamlazzPullCase(StockMixin, SzamlazzCase):
         self.account._get_client().delete_proforma(number=proforma.number)
         Invoice = self.env["szamlazz.invoice"]
         Invoice._cron_refresh_payment_status()
-        Invoice._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertTrue(proforma.missing_at_szamlazz)
         self.assertFalse(proforma.final_invoice_id)
         self.assertEqual(Invoice.search_count([("order_number", "=", "W-301")]), 1)
@@ -378,7 +378,7 @@ class SzamlazzNumberingCase(StockMixin, SzamlazzHttpCase):
         number = self.issue_invoice(quantity=3, e_invoice=True)
         self.assertRegex(number, r"^E-WEB-\d{4}-1$")
         self.deliver()
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
 
         invoice = self.env["szamlazz.invoice"].search([("number", "=", number)])
         self.assertEqual(invoice.state, "done", invoice.state_reason)
@@ -397,7 +397,7 @@ class SzamlazzNumberingCase(StockMixin, SzamlazzHttpCase):
         number = self.issue_invoice(kind="D", order_number="W-D-1")
         self.assertRegex(number, r"^D-WEB-1$")
         self.deliver()
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
 
         proforma = self.env["szamlazz.invoice"].search([("number", "=", number)])
         self.assertEqual((proforma.kind, proforma.number_prefix), ("D", "WEB"))
@@ -412,7 +412,7 @@ class SzamlazzNumberingCase(StockMixin, SzamlazzHttpCase):
             "POST", "documents/%s/pay" % number, {"agent_key": SANDBOX_AGENT_KEY}
         )
         self.deliver()
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         invoice = self.env["szamlazz.invoice"].search([("number", "=", paid["number"])])
         self.assertEqual(invoice.proforma_id, proforma)
         self.assertEqual(invoice.number_prefix, "WEB")

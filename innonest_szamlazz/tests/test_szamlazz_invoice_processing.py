@@ -43,7 +43,7 @@ class SzamlazzProcessingCase(TransactionCase):
             cls.env["stock.quant"]._update_available_quantity(product, cls.stock, 10)
 
     def receive(self, xml):
-        invoice, _document = self.env["szamlazz.invoice"]._store_document(self.account, xml, "push")
+        invoice = self.env["szamlazz.invoice"]._receive_xml(self.account, xml, "push")
         invoice._process()
         return invoice
 
@@ -317,7 +317,7 @@ class SzamlazzProcessingCase(TransactionCase):
         )
         for body in (b"not xml", doctype, b"<other/>"):
             with self.assertRaises(InvalidResponseError):
-                Invoice._store_document(self.account, body, "push")
+                Invoice._receive_xml(self.account, body, "push")
         self.assertEqual(Invoice.search_count([]), before)
 
     def test_raw_xml_and_pdf_are_kept(self):

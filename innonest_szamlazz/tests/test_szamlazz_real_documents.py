@@ -40,7 +40,7 @@ class SzamlazzRealDocumentsCase(StockMixin, SzamlazzHttpCase):
         number = etree.fromstring(xml).findtext("{*}alap/{*}szamlaszam")
         invoice = self.env["szamlazz.invoice"].search([("number", "=", number)])
         self.assertEqual(len(invoice), 1)
-        self.env["szamlazz.invoice"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         return invoice
 
     def assert_valid_szamla(self, xml):
@@ -274,7 +274,7 @@ class SzamlazzRequeryReplayCase(SzamlazzHttpCase):
         self.sandbox.flush()
         self.env.invalidate_all()
         Invoice = self.env["szamlazz.invoice"]
-        Invoice._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         invoice = Invoice.search([("number", "=", number)])
         self.assertEqual(invoice.state, "done", invoice.state_reason)
         pdf, raw_digest = invoice.pdf_attachment_id, invoice.raw_xml_sha256
@@ -283,7 +283,7 @@ class SzamlazzRequeryReplayCase(SzamlazzHttpCase):
 
         Invoice._cron_refresh_payment_status()  # flags the unpaid invoice for a re-query
         self.assertTrue(invoice.requery_requested)
-        Invoice._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
 
         self.assertFalse(invoice.requery_requested)
         self.assertEqual(invoice.state, "done")

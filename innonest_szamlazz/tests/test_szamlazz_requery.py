@@ -38,7 +38,7 @@ class TestIpnFlood(SzamlazzHttpCase):
         client = self.account._get_client()
         Invoice = self.env["szamlazz.invoice"]
         for number in numbers:
-            Invoice._store_document(self.account, client.query_invoice(number=number).raw, "pull")
+            Invoice._store_document(self.account, client.query_invoice(number=number), "pull")
         before = self.queries()
 
         for _round in range(10):
@@ -46,7 +46,7 @@ class TestIpnFlood(SzamlazzHttpCase):
                 self.ipn(number)
         self.env.invalidate_all()
         self.assertEqual(self.env["szamlazz.requery"].search_count([]), 3, "one per document")
-        Invoice._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertEqual(self.queries() - before, 3)
 
         # More IPNs right after, saying nothing new (no amount, or the amount Odoo has):
@@ -57,7 +57,7 @@ class TestIpnFlood(SzamlazzHttpCase):
             self.ipn(invoice.number, paid=invoice.amount_paid)
         self.env.invalidate_all()
         self.assertFalse(any(invoices.mapped("requery_requested")))
-        Invoice._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertEqual(self.queries() - before, 3, "no query for a document just asked")
 
         # An IPN that says something new (a payment) is kept, and asked once the interval
@@ -66,10 +66,10 @@ class TestIpnFlood(SzamlazzHttpCase):
         self.env.invalidate_all()
         first = invoices.filtered(lambda invoice: invoice.number == numbers[0])
         self.assertTrue(first.requery_requested)
-        Invoice._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertEqual(self.queries() - before, 3, "not within the interval")
         first.last_query_date = "2020-01-01 00:00:00"  # the interval is over
-        Invoice._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
         self.assertEqual(self.queries() - before, 4)
         self.assertFalse(first.requery_requested)
 
@@ -106,7 +106,7 @@ class TestIpnDuringSlowRequery(TransactionCase):
             invoices = env["szamlazz.invoice"]
             for number in self.numbers:
                 xml = account._get_client().query_invoice(number=number).raw
-                invoice, _document = invoices._store_document(account, xml, "pull")
+                invoice = invoices._receive_xml(account, xml, "pull")
                 invoices |= invoice
             invoices._request_requery("ipn")
             self.ids = {"account": account.id, "invoices": invoices.ids}
@@ -200,10 +200,10 @@ class TestImportIsPerCompany(TransactionCase):
             {"company_id": other_company.id, "agent_key": "other-key", "state": "connected"}
         )
         Invoice = self.env["szamlazz.invoice"]
-        mine, _doc = Invoice._store_document(
+        mine = Invoice._receive_xml(
             own, szamla_xml("OWN-2026-1", kind="D", items=[("Tétel", None, 1, 100)]), "push"
         )
-        theirs, _doc = Invoice._store_document(
+        theirs = Invoice._receive_xml(
             other, szamla_xml("OTH-2026-1", kind="D", items=[("Tétel", None, 1, 100)]), "push"
         )
         clerk = new_test_user(

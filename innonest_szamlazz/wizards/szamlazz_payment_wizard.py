@@ -48,7 +48,7 @@ class SzamlazzPaymentWizard(models.TransientModel):
         rounding = invoice.currency_id.rounding or 0.01
         if float_compare(self.amount, 0.0, precision_rounding=rounding) <= 0:
             raise UserError(_("Enter the amount received."))
-        if invoice.cancelled or invoice.kind in ("D", "SS", "SL"):
+        if invoice.cancelled or not invoice.is_debt:
             raise UserError(_("Payments can only be recorded on a valid invoice."))
         Write = self.env["szamlazz.agent.write"]
         # This wizard's own write first: when Odoo retries the click after a conflict (a

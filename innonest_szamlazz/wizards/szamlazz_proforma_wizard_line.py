@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import float_repr
 
 from ..szamlazz_agent import InvoiceItemRequest
-from ..vat_keys import VAT_KEYS
+from ..tools.vat_keys import VAT_KEYS
 
 DEFAULT_VAT_KEY = "27"
 

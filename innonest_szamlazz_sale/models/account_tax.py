@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.addons.innonest_szamlazz.vat_keys import VAT_KEYS
+from odoo.addons.innonest_szamlazz.tools.vat_keys import VAT_KEYS
 
 
 class AccountTax(models.Model):

@@ -16,9 +16,6 @@ class SaleOrder(models.Model):
     szamlazz_proforma_payment_state = fields.Selection(
         related="szamlazz_proforma_id.payment_state", string="Proforma Payment"
     )
-    szamlazz_final_invoice_id = fields.Many2one(
-        related="szamlazz_proforma_id.final_invoice_id", string="Számlázz.hu Invoice"
-    )
 
     szamlazz_pending_write_id = fields.Many2one(
         "szamlazz.agent.write",

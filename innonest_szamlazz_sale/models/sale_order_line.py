@@ -1,5 +1,5 @@
 from odoo import models
-from odoo.addons.innonest_szamlazz.vat_keys import normalize_vat_key
+from odoo.addons.innonest_szamlazz.tools.vat_keys import normalize_vat_key
 
 
 class SaleOrderLine(models.Model):

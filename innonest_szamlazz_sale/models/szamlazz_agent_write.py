@@ -15,7 +15,7 @@ class SzamlazzAgentWrite(models.Model):
     def _link_proforma(self, proforma):
         """A proforma made from a quotation belongs to it, also when Odoo learns only later
         (after an unanswered create) that Számlázz.hu created it."""
-        super()._link_proforma(proforma)
+        result = super()._link_proforma(proforma)
         order = self.sale_order_id
         if order and not order.szamlazz_proforma_id:
             order.sudo().szamlazz_proforma_id = proforma
@@ -29,6 +29,7 @@ class SzamlazzAgentWrite(models.Model):
                     linked=order.szamlazz_proforma_id.number,
                 )
             )
+        return result
 
     def _link_final_invoice(self, invoice):
         """The proforma of a quotation was paid before Odoo learned of it: its invoice

@@ -324,7 +324,7 @@ class TestSaleProforma(SzamlazzHttpCase):
 
         self.pay_at_szamlazz(self.order.szamlazz_proforma_id)
 
-        final = self.order.szamlazz_final_invoice_id
+        final = self.order.szamlazz_proforma_id.final_invoice_id
         self.assertEqual(final.state, "done", final.state_reason)
         self.assertEqual(self.order.picking_ids, delivery)
         self.assertEqual(self.available(self.coffee), 8)

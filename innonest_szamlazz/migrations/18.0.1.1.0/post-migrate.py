@@ -76,10 +76,25 @@ def _content_digests(env):
     """The content digest of every stored version, so that the first re-query after the
     upgrade of an unchanged document is a replay, not a new version."""
     for invoice in env["szamlazz.invoice"].search([("content_sha256", "=", False)]):
-        if not invoice.raw_xml:
+        xml = stored_xml(env, invoice)
+        if not xml:
             continue
         try:
-            document = parse_szamla_document(base64.b64decode(invoice.raw_xml))
+            document = parse_szamla_document(xml)
         except SzamlazzError:
             continue  # it stays without one: its next arrival is taken as new
         invoice.content_sha256 = document.content_sha256
+
+
+def stored_xml(env, invoice):
+    """The stored XML of ``invoice``: before 18.0.1.2.0 an attachment of the document's
+    ``raw_xml`` field, since then its current arrival's."""
+    legacy = env["ir.attachment"].search(
+        [
+            ("res_model", "=", "szamlazz.invoice"),
+            ("res_id", "=", invoice.id),
+            ("res_field", "=", "raw_xml"),
+        ],
+        limit=1,
+    )
+    return base64.b64decode(legacy.datas or invoice.raw_xml or b"")

@@ -10,8 +10,9 @@ from odoo import http
 from odoo.http import request
 from werkzeug.exceptions import BadRequest, Forbidden, ServiceUnavailable
 
-from ..models.szamlazz_invoice import IntakeConflictError, positive_int_param
-from ..szamlazz_agent import build_push_acknowledgement, errors
+from ..exceptions import IntakeConflictError
+from ..szamlazz_agent import build_push_acknowledgement, errors, parse_szamla_document
+from ..tools.params import positive_int_param
 
 _logger = logging.getLogger(__name__)
 
@@ -62,9 +63,8 @@ class SzamlazzPushController(http.Controller):
         if len(body) > limit:
             raise BadRequest("The document is larger than %d bytes." % limit)
         try:
-            _invoice, document = (
-                request.env["szamlazz.invoice"].sudo()._store_document(account, body, "push")
-            )
+            document = parse_szamla_document(body)
+            request.env["szamlazz.invoice"].sudo()._store_document(account, document, "push")
         except errors.SzamlazzError as error:
             _logger.warning(
                 "Számlázz.hu push refused for account %s: %s", account.id, error.message

@@ -15,12 +15,12 @@ class SzamlazzInvoice(models.Model):
         "invoice: the order it delivers, when Odoo never held the proforma it settles.",
     )
 
-    def _move_lines(self, lines):
+    def _move_lines(self, lines, warehouse):
         """The invoice of a proforma made from an order validates that order's delivery:
         the goods are already reserved there, and a second transfer would ship them twice."""
         order = self.proforma_id.sale_order_id or self.sale_order_id
         if not order or order.state == "cancel":
-            return super()._move_lines(lines)
+            return super()._move_lines(lines, warehouse)
         if order.state in ("draft", "sent"):
             # Paying the proforma of a quotation is accepting it.
             order.action_confirm()
@@ -33,7 +33,7 @@ class SzamlazzInvoice(models.Model):
             )
         remaining = self._deliver_sale_order(order, lines)
         if remaining:
-            super()._move_lines(remaining)
+            super()._move_lines(remaining, warehouse)
         return None
 
     def _deliver_sale_order(self, order, lines):
