@@ -7,14 +7,14 @@ import urllib.parse
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from . import variants
+from . import inbound, receipts, variants
 from .agent import Agent
 from .errors import AgentFailure
 from .faults import Fault, Faults
 from .push import PushQueue
 from .schemas import Schemas
 from .seed import seed_webshop
-from .store import DEMO_AGENT_KEY, INVOICE, ISSUERS, Buyer, DocumentSpec, Store, make_item
+from .store import DEMO_AGENT_KEY, INVOICE, ISSUERS, Buyer, DocumentSpec, Item, Store, make_item
 
 BUYER_FIELDS = {
     "name",
@@ -28,6 +28,17 @@ BUYER_FIELDS = {
     "identifier",
     "private_person",
     "phone",
+}
+SUPPLIER_FIELDS = {
+    "name",
+    "tax_number",
+    "eu_tax_number",
+    "identifier",
+    "zip",
+    "city",
+    "street",
+    "country",
+    "bank_account",
 }
 SELLER_FIELDS = {
     "name",
@@ -44,6 +55,9 @@ ACCOUNT_SETTINGS = (
     "push_url",
     "push_key",
     "ipn_url",
+    "incoming_push_url",
+    "receipt_push_url",
+    "bank_push_url",
     "prefixes",
     "forbid_order_number_repetition",
     "decimal_comma_headers",
@@ -52,6 +66,9 @@ ACCOUNT_SETTINGS = (
     "omit_elements",
     "query_omit_elements",
 )
+
+
+URL_SETTINGS = ("push_url", "ipn_url", "incoming_push_url", "receipt_push_url", "bank_push_url")
 
 
 class ControlError(Exception):
@@ -78,6 +95,8 @@ class Control:
             return exc.status, {"error": str(exc)}
         except AgentFailure as failure:
             return 409, {"error": failure.message, "code": failure.code}
+        except receipts.Refused as refusal:
+            return 409, {"error": str(refusal)}
         except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
             return 400, {"error": f"bad request: {exc!r}"}
 
@@ -95,6 +114,18 @@ class Control:
             return self._document_action(parts[1], parts[2], body)
         if route == ("POST", "seed", "webshop"):
             return self._seed(body)
+        if route == ("POST", "receipts"):
+            return self._receipt(body)
+        if route == ("POST", "receipts", "send-batch"):
+            return self._send_receipt_batch(body)
+        if method == "POST" and len(parts) == 3 and parts[0] == "receipts":
+            if parts[2] != "storno":
+                raise ControlError(404, f"no such receipt action {parts[2]!r}")
+            return self._receipt_storno(parts[1], body)
+        if route == ("POST", "incoming"):
+            return self._incoming(body)
+        if route == ("POST", "bank-transactions"):
+            return self._bank_transactions(body)
         if route == ("POST", "push", "flush"):
             return self.pushes.flush()
         if route == ("GET", "state"):
@@ -124,7 +155,7 @@ class Control:
             not prefixes or not all(isinstance(p, str) and p.strip() for p in prefixes)
         ):
             raise ControlError(400, "prefixes must be a non-empty list of names")
-        for name in ("push_url", "ipn_url"):
+        for name in URL_SETTINGS:
             url = settings.get(name)
             if url and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
                 raise ControlError(400, f"{name} must be an http(s) URL")
@@ -148,6 +179,9 @@ class Control:
             "prefixes": account.prefixes,
             "push_url": account.push_url,
             "ipn_url": account.ipn_url,
+            "incoming_push_url": account.incoming_push_url,
+            "receipt_push_url": account.receipt_push_url,
+            "bank_push_url": account.bank_push_url,
             "forbid_order_number_repetition": account.forbid_order_number_repetition,
             "decimal_comma_headers": account.decimal_comma_headers,
             "proforma_numbers_with_year": account.proforma_numbers_with_year,
@@ -181,10 +215,11 @@ class Control:
             raise ControlError(405, f"{method} not allowed on /_sandbox/faults")
         return {"faults": self.faults.pending()}
 
-    def _issue(self, body: dict) -> dict:
-        account = self._account(body)
-        buyer = self._buyer(body["buyer"])
-        items = [
+    @staticmethod
+    def _items(items: list) -> list[Item]:
+        if not isinstance(items, list):
+            raise ControlError(400, "items must be a list")
+        return [
             make_item(
                 i["name"],
                 Decimal(str(i["quantity"])),
@@ -193,8 +228,13 @@ class Control:
                 str(i.get("vat_rate", "27")),
                 i.get("identifier") or "",
             )
-            for i in body["items"]
+            for i in items
         ]
+
+    def _issue(self, body: dict) -> dict:
+        account = self._account(body)
+        buyer = self._buyer(body["buyer"])
+        items = self._items(body["items"])
         paid = bool(body.get("paid"))
         # A document issued earlier (history before a shop connected); numbering follows
         # the order of the calls, so a test issues older documents first.
@@ -276,6 +316,126 @@ class Control:
             self.pushes.enqueue(changes)
             return doc.summary()
 
+    # -- receipts, incoming invoices, bank transactions (the data connection's other feeds)
+
+    def _receipt(self, body: dict) -> dict:
+        account = self._account(body)
+        spec = receipts.ReceiptSpec(
+            items=self._items(body["items"]),
+            prefix=body.get("prefix"),
+            payment_method=body.get("payment_method") or "készpénz",
+            currency=body.get("currency") or "HUF",
+            call_id=body.get("call_id"),
+            order_number=body.get("order_number"),
+            issue_date=self._optional_date(body, "issue_date"),
+            note=body.get("note"),
+        )
+        if not spec.items:
+            raise ControlError(400, "a receipt needs at least one item")
+        with self.store.lock:
+            return receipts.issue(self.store, account, spec).summary()
+
+    def _receipt_storno(self, number: str, body: dict) -> dict:
+        account = self._account(body)
+        with self.store.lock:
+            return receipts.storno(self.store, account, number).summary()
+
+    def _send_receipt_batch(self, body: dict) -> dict:
+        """The daily batch, now: that day's waiting receipts (default: all) in one push."""
+        account = self._account(body)
+        day = self._optional_date(body, "date")
+        with self.store.lock:
+            if not account.receipt_push_url:
+                raise ControlError(409, "the account has no receipt_push_url")
+            batch = receipts.waiting(account, day)
+            delivery = self._queue_receipt_batch(account, batch)
+            return {
+                "queued": delivery is not None,
+                "numbers": [r.number for r in batch],
+                "delivery": delivery,
+            }
+
+    def _queue_receipt_batch(self, account, batch: list) -> dict | None:
+        delivery = self.pushes.enqueue_receipts(account, batch)
+        if delivery is not None:
+            receipts.mark_batched(batch, dt.date.today())
+        return delivery
+
+    def queue_daily_receipt_batches(self) -> None:
+        """Auto mode's overnight archive: each earlier day's waiting receipts, one batch per
+        day, for every account with a receipt_push_url (PushQueue.periodic)."""
+        today = dt.date.today()
+        with self.store.lock:
+            for account in list(self.store.accounts.values()):
+                if not account.receipt_push_url:
+                    continue
+                days = sorted({r.issue_date for r in receipts.waiting(account)})
+                for day in days:
+                    if day < today:
+                        self._queue_receipt_batch(account, receipts.waiting(account, day))
+
+    def _incoming(self, body: dict) -> dict:
+        account = self._account(body)
+        fields = body.get("supplier")
+        supplier = None
+        if fields is not None:
+            values = {k: v for k, v in fields.items() if k in SUPPLIER_FIELDS}
+            if not values.get("name"):
+                raise ControlError(400, "supplier name is required")
+            for name in ("zip", "city", "street"):
+                values.setdefault(name, "")
+            supplier = inbound.Supplier(**values)
+        items = self._items(body["items"]) if body.get("items") is not None else None
+        with self.store.lock:
+            invoice = inbound.receive_invoice(
+                self.store,
+                account,
+                supplier,
+                items,
+                number=body.get("number"),
+                issue_date=self._optional_date(body, "issue_date"),
+                due_date=self._optional_date(body, "due_date"),
+                payment_method=body.get("payment_method") or "átutalás",
+                currency=body.get("currency") or "HUF",
+                storno_of=body.get("storno_of"),
+                pdf=bool(body.get("pdf", True)),
+            )
+            answer = invoice.summary()
+            answer["push"] = self.pushes.enqueue_incoming(account, invoice)
+            return answer
+
+    def _bank_transactions(self, body: dict) -> dict:
+        account = self._account(body)
+        entries = body["transactions"]
+        if not isinstance(entries, list) or not entries:
+            raise ControlError(400, "transactions must be a non-empty list")
+        parsed = []
+        for entry in entries:
+            counterparty = entry.get("counterparty") or {}
+            if isinstance(counterparty, str):
+                counterparty = {"name": counterparty}
+            parsed.append(
+                {
+                    "amount": Decimal(str(entry["amount"])),
+                    "reference": str(entry.get("reference") or ""),
+                    "currency": entry.get("currency") or "HUF",
+                    "value_date": self._optional_date(entry, "date"),
+                    "counterparty_name": counterparty.get("name") or "",
+                    "counterparty_account": counterparty.get("bank_account") or "",
+                    "bank_account": entry.get("bank_account"),
+                    "technical": bool(entry.get("technical")),
+                    "type_": entry.get("type") or "",
+                }
+            )
+        answers = []
+        with self.store.lock:
+            for values in parsed:
+                transaction = inbound.record_transaction(self.store, account, **values)
+                answer = transaction.summary()
+                answer["push"] = self.pushes.enqueue_bank(account, transaction)
+                answers.append(answer)
+        return {"transactions": answers}
+
     def _seed(self, body: dict) -> dict:
         account = self._account(body)
         with self.store.lock:
@@ -292,6 +452,11 @@ class Control:
                 d.summary() for d in sorted(account.documents.values(), key=lambda d: d.id)
             ]
             removed = [d.summary() for d in account.removed.values()]
+            receipt_list = [
+                r.summary() for r in sorted(account.receipts.values(), key=lambda r: r.id)
+            ]
+            incoming = [i.summary() for i in sorted(account.incoming.values(), key=lambda i: i.id)]
+            bank = [t.summary() for t in account.bank_transactions]
         # Requests whose key could not be read (53, unparseable XML) show up for every key.
         requests = [
             dict(r) for r in list(self.agent.requests) if r["agent_key"] in (agent_key, None)
@@ -304,6 +469,9 @@ class Control:
             "account": self._account_info(account),
             "documents": documents,
             "removed_documents": removed,
+            "receipts": receipt_list,
+            "incoming_invoices": incoming,
+            "bank_transactions": bank,
             "requests": requests,
             "request_counts": {
                 "total": len(requests),

@@ -19,6 +19,10 @@ BROWSER_SESSION_ACTIVE = 135
 LOGIN_BLOCKED = 136
 MULTIPLE_ACCOUNTS = 164
 PROFORMA_NOT_FOUND = 335
+RECEIPT_PREFIX_TAKEN = 336
+RECEIPT_PREFIX_FORMAT = 337
+DUPLICATE_CALL_ID = 338
+NO_SUCH_RECEIPT = 339
 STORNO_DATE_NOT_TODAY = 352
 PAYMENT_ON_REVERSED = 463
 
@@ -48,6 +52,17 @@ MESSAGES = {
     PAYMENT_ON_REVERSED: (
         "Sztornózó vagy sztornózott számlához nem tartozhat kifizetettségi információ."
     ),
+    # Receipts: 337 is the text observed live; 336, 338 and 339 are documented in English
+    # only (docs.szamlazz.hu/agent/generating_receipt/response), the Hungarian is ours.
+    RECEIPT_PREFIX_TAKEN: (
+        "Ez az előtag már számlák készítésére használatban van, nyugtához nem használható."
+    ),
+    RECEIPT_PREFIX_FORMAT: (
+        "Az előtag csak nagybetűket és számokat tartalmazhat, és hossza legfeljebb 5 karakter "
+        "lehet."
+    ),
+    DUPLICATE_CALL_ID: "A megadott hívásazonosító már létezik.",
+    NO_SUCH_RECEIPT: "Nem létező nyugtaszám.",
 }
 
 

@@ -1,48 +1,66 @@
-"""Outbound deliveries: the Online Pénzügyi Adatkapcsolat push and the IPN form post.
+"""Outbound deliveries: the Online Pénzügyi Adatkapcsolat pushes and the IPN form post.
 
-A push is delivered only when the receiver answers HTTP 200 with a parseable
-`szamlavalasz`; anything else is retried (auto mode: background thread with short
-backoff; manual mode: on every `/_sandbox/push/flush`). An IPN needs HTTP 200 and, like
-the real service, is given up after 10 attempts.
+Four push kinds, each to its own URL with the account's `X-Szamlazzhu-Key`: `push`
+(outgoing `szamla`), `incoming` (`szamlabe`), `receipts` (the daily `xmlnyugtaarchiv`
+batch) and `bank` (`banktranz`). A push is delivered only when the receiver answers HTTP
+200 with a schema-valid answer of its kind (`szamlavalasz`, `szamlabevalasz`,
+`nyugtavalasz`, `banktranzvalasz`); anything else is retried with the same body (auto
+mode: background thread with short backoff; manual mode: on every `/_sandbox/push/flush`).
+An IPN needs HTTP 200 and, like the real service, is given up after 10 attempts.
 """
 
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
 
-from . import documents, pdf, variants
+from . import documents, feeds, pdf, variants
+from .inbound import BankTransaction, IncomingInvoice
 from .money import hungarian
+from .receipts import Receipt
 from .schemas import Schemas, parse
-from .store import PROFORMA, Change
+from .store import PROFORMA, Account, Change
 
-SZAMLAVALASZ_NS = "http://www.szamlazz.hu/szamlavalasz"
+PUSH, INCOMING, RECEIPTS, BANK, IPN = "push", "incoming", "receipts", "bank", "ipn"
+# Push kind -> the root of the answer that acknowledges it (its namespace is
+# http://www.szamlazz.hu/<root>, its schema <root>.xsd).
+ACKNOWLEDGEMENTS = {
+    PUSH: "szamlavalasz",
+    INCOMING: "szamlabevalasz",
+    RECEIPTS: "nyugtavalasz",
+    BANK: "banktranzvalasz",
+}
 IPN_MAX_ATTEMPTS = 10
 TIMEOUT_SECONDS = 5
+PERIODIC_SECONDS = 1.0  # how often auto mode runs the periodic jobs (the daily batch)
 
 
 @dataclass
 class Delivery:
     id: int
-    kind: str  # "push" | "ipn"
+    kind: str  # push | incoming | receipts | bank | ipn
     agent_key: str
-    number: str
+    number: str | None  # None for a receipt batch: see numbers
     url: str
     body: bytes
     headers: dict[str, str]
     attempts: int = 0
     next_attempt: float = 0.0
     last_error: str | None = None
+    numbers: tuple[str, ...] = ()  # the receipts a batch carries
 
     def describe(self) -> dict:
-        return {
+        described = {
             "id": self.id,
             "kind": self.kind,
             "number": self.number,
@@ -50,6 +68,9 @@ class Delivery:
             "attempts": self.attempts,
             "error": self.last_error,
         }
+        if self.kind == RECEIPTS:
+            described["numbers"] = list(self.numbers)
+        return described
 
 
 class PushQueue:
@@ -61,6 +82,9 @@ class PushQueue:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # Jobs auto mode runs about once a second (server.build_app adds the daily receipt
+        # batch); manual mode never runs them.
+        self.periodic: list[Callable[[], None]] = []
         self.reset()
 
     def reset(self) -> None:
@@ -80,17 +104,13 @@ class PushQueue:
                 # Checked complete; the departures chosen for the account/document come after.
                 self.schemas.self_check(element, "szamla", f"push {doc.number}")
                 variants.depart(element, (*account.omit_elements, *doc.omit), doc.pdf_mode)
-                headers = {
-                    "Content-Type": "application/xml; charset=UTF-8",
-                    "X-Szamlazzhu-Key": account.push_key or "",
-                }
                 self._add(
-                    "push",
+                    PUSH,
                     account.agent_key,
                     doc.number,
                     account.push_url,
                     documents.serialize(element),
-                    headers,
+                    self._push_headers(account),
                 )
             if account.ipn_url and change.payment_changed:
                 fields = {
@@ -107,14 +127,60 @@ class PushQueue:
                     fields["szlahu_dijbekero_szama"] = doc.referenced_proforma
                 body = urllib.parse.urlencode(fields).encode("ascii")
                 headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
-                self._add("ipn", account.agent_key, doc.number, account.ipn_url, body, headers)
+                self._add(IPN, account.agent_key, doc.number, account.ipn_url, body, headers)
         self._wake.set()
 
-    def _add(self, kind, agent_key, number, url, body, headers) -> None:
+    def enqueue_incoming(self, account: Account, invoice: IncomingInvoice) -> dict | None:
+        """Queue the `szamlabe` push of ``invoice`` (call with the store lock held)."""
+        if not account.incoming_push_url:
+            return None
+        element = feeds.build_szamlabe(account, invoice)
+        return self._feed(INCOMING, account, account.incoming_push_url, element, invoice.number)
+
+    def enqueue_receipts(self, account: Account, receipts: list[Receipt]) -> dict | None:
+        """Queue one `xmlnyugtaarchiv` batch of ``receipts`` (store lock held)."""
+        if not (account.receipt_push_url and receipts):
+            return None
+        element = feeds.build_nyugtaarchiv(account, receipts)
+        numbers = tuple(r.number for r in receipts)
+        return self._feed(RECEIPTS, account, account.receipt_push_url, element, None, numbers)
+
+    def enqueue_bank(self, account: Account, transaction: BankTransaction) -> dict | None:
+        """Queue the `banktranz` push of one transaction (store lock held)."""
+        if not account.bank_push_url:
+            return None
+        element = feeds.build_banktranz(transaction)
+        return self._feed(BANK, account, account.bank_push_url, element, str(transaction.id))
+
+    def _feed(self, kind, account, url, element, number, numbers=()) -> dict:
+        root_name = etree.QName(element).localname
+        self.schemas.self_check(element, root_name, f"{kind} {number or ', '.join(numbers)}")
+        delivery = self._add(
+            kind,
+            account.agent_key,
+            number,
+            url,
+            documents.serialize(element),
+            self._push_headers(account),
+            numbers,
+        )
+        self._wake.set()
+        return delivery.describe()
+
+    @staticmethod
+    def _push_headers(account: Account) -> dict[str, str]:
+        return {
+            "Content-Type": "application/xml; charset=UTF-8",
+            "X-Szamlazzhu-Key": account.push_key or "",
+        }
+
+    def _add(self, kind, agent_key, number, url, body, headers, numbers=()) -> Delivery:
         with self._lock:
-            self.pending.append(
-                Delivery(next(self._ids), kind, agent_key, number, url, body, headers)
+            delivery = Delivery(
+                next(self._ids), kind, agent_key, number, url, body, headers, numbers=numbers
             )
+            self.pending.append(delivery)
+            return delivery
 
     # -- delivering --------------------------------------------------------------------
 
@@ -132,7 +198,7 @@ class PushQueue:
                 done = self._attempt(delivery)
                 (delivered if done else failed).append(delivery.describe())
                 with self._lock:
-                    gave_up = delivery.kind == "ipn" and delivery.attempts >= IPN_MAX_ATTEMPTS
+                    gave_up = delivery.kind == IPN and delivery.attempts >= IPN_MAX_ATTEMPTS
                     if (done or gave_up) and delivery in self.pending:
                         self.pending.remove(delivery)
         return {"delivered": delivered, "failed": failed}
@@ -143,7 +209,7 @@ class PushQueue:
         request = urllib.request.Request(  # noqa: S310
             delivery.url, data=delivery.body, method="POST", headers=delivery.headers
         )
-        status, error = None, None
+        status, error, control_code = None, None, None
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310
                 status, body = answer.status, answer.read()
@@ -151,8 +217,8 @@ class PushQueue:
             status, body, error = exc.code, b"", f"HTTP {exc.code}"
         except (OSError, ValueError) as exc:
             body, error = b"", f"{type(exc).__name__}: {exc}"
-        if error is None and delivery.kind == "push":
-            error = self._acknowledgement_problem(body)
+        if error is None and delivery.kind in ACKNOWLEDGEMENTS:
+            error, control_code = self._acknowledgement(ACKNOWLEDGEMENTS[delivery.kind], body)
         delivery.last_error = error
         delivery.next_attempt = time.monotonic() + min(0.2 * 2 ** (delivery.attempts - 1), 2.0)
         record = {
@@ -166,22 +232,29 @@ class PushQueue:
             "ok": error is None,
             "error": error,
         }
+        if delivery.numbers:
+            record["numbers"] = list(delivery.numbers)
+        if control_code:
+            record["hibakod"] = control_code  # KEY_ERR / KEY_DEL: acknowledged all the same
         with self._lock:
             self.log.append(record)
         return error is None
 
-    def _acknowledgement_problem(self, body: bytes) -> str | None:
+    def _acknowledgement(self, root_name: str, body: bytes) -> tuple[str | None, str | None]:
+        """(problem, hibakod): the problem is None when ``body`` acknowledges the push."""
         try:
             root = parse(body)
         except etree.XMLSyntaxError as exc:
-            return f"unparseable szamlavalasz: {exc}"
-        if root.tag != f"{{{SZAMLAVALASZ_NS}}}szamlavalasz":
-            return f"unexpected answer root {root.tag}"
-        problems = self.schemas.errors(root, "szamlavalasz")
+            return f"unparseable {root_name}: {exc}", None
+        if root.tag != f"{{http://www.szamlazz.hu/{root_name}}}{root_name}":
+            return f"unexpected answer root {root.tag}", None
+        problems = self.schemas.errors(root, root_name)
         if problems:
-            return "invalid szamlavalasz: " + "; ".join(problems)
-        # KEY_ERR / KEY_DEL are acknowledgements too: the real service stops resending.
-        return None
+            return f"invalid {root_name}: " + "; ".join(problems), None
+        # KEY_ERR / KEY_DEL are acknowledgements too: the real service stops resending
+        # (an invoice until it changes; a bank transaction or receipt batch for good).
+        code = root.findtext(f"{{http://www.szamlazz.hu/{root_name}}}hibakod")
+        return None, (code or "").strip() or None
 
     # -- auto mode ---------------------------------------------------------------------
 
@@ -197,11 +270,20 @@ class PushQueue:
             self._thread.join(timeout=TIMEOUT_SECONDS + 1)
 
     def _run(self) -> None:
+        next_periodic = 0.0
         while not self._stop.is_set():
             self._wake.wait(timeout=0.1)
             self._wake.clear()
-            if not self._stop.is_set():
-                self._pass(only_due=True)
+            if self._stop.is_set():
+                break
+            if time.monotonic() >= next_periodic:
+                next_periodic = time.monotonic() + PERIODIC_SECONDS
+                for job in self.periodic:
+                    try:
+                        job()
+                    except Exception:  # a sandbox bug: say so, keep delivering
+                        traceback.print_exc(file=sys.stderr)
+            self._pass(only_due=True)
 
     def state_for(self, agent_key: str) -> dict:
         with self._lock:

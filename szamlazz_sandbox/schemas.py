@@ -27,6 +27,13 @@ SCHEMA_FILES = {
     "szamlavalasz": "szamlavalasz.xsd",
     "xmlszamladbkdelvalasz": "xmlszamladbkdelvalasz.xsd",
     "xmlszamlavalasz": "third-party/xmlszamlavalasz.xsd",
+    # The data connection's other bodies and their acknowledgements.
+    "szamlabe": "szamlabe.xsd",
+    "szamlabevalasz": "szamlabevalasz.xsd",
+    "xmlnyugtaarchiv": "xmlnyugtaarchiv.xsd",
+    "nyugtavalasz": "nyugtavalasz.xsd",
+    "banktranz": "banktranz.xsd",
+    "banktranzvalasz": "banktranzvalasz.xsd",
 }
 
 

@@ -37,9 +37,10 @@ def build_app(xsd_dir: str | None, push_mode: str) -> App:
     store, schemas, faults = Store(), Schemas(xsd_dir), Faults()
     pushes = PushQueue(schemas, push_mode)
     agent = Agent(store, schemas, pushes, faults)
-    return App(
-        store, schemas, pushes, faults, agent, Control(store, agent, pushes, faults, schemas)
-    )
+    control = Control(store, agent, pushes, faults, schemas)
+    # Auto mode: each earlier day's receipts leave in their daily batch by themselves.
+    pushes.periodic.append(control.queue_daily_receipt_batches)
+    return App(store, schemas, pushes, faults, agent, control)
 
 
 class SandboxServer(ThreadingHTTPServer):

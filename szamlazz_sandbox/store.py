@@ -16,10 +16,15 @@ import time
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import errors
 from .errors import AgentFailure
 from .money import round_cents
+
+if TYPE_CHECKING:
+    from .inbound import BankTransaction, IncomingInvoice
+    from .receipts import Receipt
 
 DEMO_AGENT_KEY = "sandbox-demo-key"
 FIRST_DOCUMENT_ID = 200001
@@ -253,6 +258,12 @@ class Account:
     push_url: str | None = None
     push_key: str | None = None
     ipn_url: str | None = None
+    # The data connection's other receivers (same push_key): incoming supplier invoices
+    # (`szamlabe`), the daily receipt batch (`xmlnyugtaarchiv`), bank transactions
+    # (`banktranz`). Registered per receiving system as urlszamlabe/urlnyugta/urlbanktranz.
+    incoming_push_url: str | None = None
+    receipt_push_url: str | None = None
+    bank_push_url: str | None = None
     # The account toggle "Rendelésszám ismétlődésének tiltása" (ON in the sandbox).
     forbid_order_number_repetition: bool = True
     # Spell header amounts with a decimal comma ("1270,5"); the default is a dot.
@@ -279,6 +290,17 @@ class Account:
     counters: dict[tuple, int] = field(default_factory=dict)
     # Partner (buyer) ids: Számlázz.hu keeps one partner record per buyer name.
     partners: dict[str, int] = field(default_factory=dict)
+    # Receipts by number (receipts.py), incoming supplier invoices by id and bank
+    # transactions (inbound.py). Mutable, so __setstate__ adds them to older state files.
+    receipts: dict[str, Receipt] = field(default_factory=dict)
+    incoming: dict[int, IncomingInvoice] = field(default_factory=dict)
+    bank_transactions: list[BankTransaction] = field(default_factory=list)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        for name in ("receipts", "incoming"):
+            self.__dict__.setdefault(name, {})
+        self.__dict__.setdefault("bank_transactions", [])
 
     def partner_id(self, buyer_name: str) -> int:
         return self.partners.setdefault(buyer_name, 3000001 + len(self.partners))
@@ -349,6 +371,11 @@ class Store:
             self._ids = itertools.count(state["next_id"])
             self._supplier_ids = itertools.count(state["next_supplier_id"])
             self.accounts = state["accounts"]
+
+    def next_id(self) -> int:
+        """The next internal id; documents, receipts, incoming invoices and bank
+        transactions share one sequence (call with the lock held)."""
+        return next(self._ids)
 
     def upsert_account(self, agent_key: str, seller: dict | None = None, **settings) -> Account:
         with self.lock:

@@ -4,7 +4,12 @@ Imported as ``szamlazz_agent`` outside Odoo and as
 ``odoo.addons.innonest_szamlazz.szamlazz_agent`` inside it, hence relative imports.
 """
 
-from .builders import build_push_acknowledgement
+from .builders import (
+    build_bank_transactions_acknowledgement,
+    build_incoming_invoice_acknowledgement,
+    build_push_acknowledgement,
+    build_receipt_batch_acknowledgement,
+)
 from .client import AgentClient
 from .errors import (
     AgentError,
@@ -24,7 +29,13 @@ from .numbers import (
     invoice_number,
     split_document_number,
 )
-from .parsers import parse_szamla_document
+from .parsers import (
+    document_numbers_in,
+    parse_bank_transactions,
+    parse_incoming_invoice,
+    parse_receipt_batch,
+    parse_szamla_document,
+)
 from .request_types import (
     BuyerRequest,
     CreditEntryRequest,
@@ -35,10 +46,16 @@ from .request_types import (
 )
 from .values import (
     Address,
+    BankTransaction,
+    BankTransactionBatch,
     Buyer,
+    IncomingInvoice,
     InvoiceResult,
     Item,
     Payment,
+    Receipt,
+    ReceiptBatch,
+    ReceiptPayment,
     Seller,
     SzamlaDocument,
     TaxpayerInfo,
@@ -51,11 +68,14 @@ __all__ = [
     "AgentClient",
     "AgentError",
     "AuthenticationError",
+    "BankTransaction",
+    "BankTransactionBatch",
     "Buyer",
     "BuyerRequest",
     "CreditEntryRequest",
     "DocumentNumber",
     "DuplicateOrderNumberError",
+    "IncomingInvoice",
     "InvalidRequestError",
     "InvalidResponseError",
     "InvoiceItemRequest",
@@ -66,6 +86,9 @@ __all__ = [
     "OutcomeUnknownError",
     "Payment",
     "PaymentRequest",
+    "Receipt",
+    "ReceiptBatch",
+    "ReceiptPayment",
     "Seller",
     "StornoRequest",
     "SzamlaDocument",
@@ -73,10 +96,17 @@ __all__ = [
     "TaxpayerInfo",
     "TemporarilyUnavailableError",
     "VatSummary",
+    "build_bank_transactions_acknowledgement",
+    "build_incoming_invoice_acknowledgement",
     "build_push_acknowledgement",
+    "build_receipt_batch_acknowledgement",
+    "document_numbers_in",
     "hungarian_tax_core",
     "hungarian_tax_number",
     "invoice_number",
+    "parse_bank_transactions",
+    "parse_incoming_invoice",
+    "parse_receipt_batch",
     "parse_szamla_document",
     "safe_fromstring",
     "split_document_number",

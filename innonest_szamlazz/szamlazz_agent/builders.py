@@ -1,4 +1,5 @@
-"""Request XML for each Számla Agent action, built with lxml in schema order.
+"""Request XML for each Számla Agent action and the answers to the data connection's
+pushes, built with lxml in schema order.
 
 Element order matters: Számlázz.hu validates against the XSDs in
 /work/shared/szamlazz-xsd (sequence order is fixed). Every request that can carry
@@ -21,7 +22,7 @@ from .request_types import (
     StornoRequest,
     as_decimal,
 )
-from .values import SzamlaDocument
+from .values import BankTransactionBatch, IncomingInvoice, ReceiptBatch, SzamlaDocument
 
 RESPONSE_VERSION = 2
 STORNO_KIND = "SS"
@@ -238,14 +239,75 @@ def build_taxpayer_xml(agent_key: str, tax_number: str) -> bytes:
     return tree.to_bytes()
 
 
-def build_push_acknowledgement(document: SzamlaDocument | None = None) -> bytes:
+# The only other answer the data connection's answer schemas know: the key the push came
+# with is unknown here (KEY_ERR: Számlázz.hu stops resending the document, an invoice until
+# it changes) or to be deleted (KEY_DEL: Számlázz.hu ends the connection and tells the
+# account's owner by e-mail).
+KEY_ERRORS = ("KEY_ERR", "KEY_DEL")
+
+
+def _key_error(tree: _Tree, key_error: str | None) -> None:
+    if key_error is None:
+        return
+    if key_error not in KEY_ERRORS:
+        raise ValueError(f"key_error is one of {', '.join(KEY_ERRORS)} (got {key_error!r})")
+    tree.leaf(tree.root, "hibakod", key_error)
+
+
+def build_push_acknowledgement(
+    document: SzamlaDocument | None = None, *, key_error: str | None = None
+) -> bytes:
     """The `szamlavalasz` answer to a Számlázz.hu push (valid against szamlavalasz.xsd).
 
     With the document, ``alap/id`` echoes its internal id so Számlázz.hu can tell
-    which push was accepted.
+    which push was accepted. ``key_error`` ("KEY_ERR", "KEY_DEL") refuses the push's key
+    instead of accepting the document.
     """
     tree = _Tree("szamlavalasz")
     if document is not None:
         basics = tree.node(tree.root, "alap")
         tree.leaf(basics, "id", document.internal_id)
+    _key_error(tree, key_error)
+    return tree.to_bytes()
+
+
+def build_incoming_invoice_acknowledgement(
+    invoice: IncomingInvoice | None = None,
+    *,
+    filing_number: str | None = None,
+    key_error: str | None = None,
+) -> bytes:
+    """The `szamlabevalasz` answer to a `szamlabe` push (valid against szamlabevalasz.xsd).
+
+    With the invoice, ``alap/id`` echoes its internal id; ``filing_number`` is the receiver's
+    own filing number (``alap/iktatoszam``), if it gives one. Without ``key_error`` the
+    answer accepts the invoice.
+    """
+    tree = _Tree("szamlabevalasz")
+    internal_id = invoice.internal_id if invoice is not None else None
+    if internal_id is not None or filing_number:
+        basics = tree.node(tree.root, "alap")
+        tree.leaf(basics, "id", internal_id)
+        tree.leaf(basics, "iktatoszam", filing_number or None)
+    _key_error(tree, key_error)
+    return tree.to_bytes()
+
+
+def build_receipt_batch_acknowledgement(
+    batch: ReceiptBatch | None = None, *, key_error: str | None = None
+) -> bytes:
+    """The `nyugtavalasz` answer to an `xmlnyugtaarchiv` push (valid against
+    nyugtavalasz.xsd): empty accepts the whole batch; the schema names no receipt."""
+    tree = _Tree("nyugtavalasz")
+    _key_error(tree, key_error)
+    return tree.to_bytes()
+
+
+def build_bank_transactions_acknowledgement(
+    batch: BankTransactionBatch | None = None, *, key_error: str | None = None
+) -> bytes:
+    """The `banktranzvalasz` answer to a `banktranz` push (valid against
+    banktranzvalasz.xsd): empty accepts the transaction; the schema names none."""
+    tree = _Tree("banktranzvalasz")
+    _key_error(tree, key_error)
     return tree.to_bytes()

@@ -1,4 +1,5 @@
-"""Reading Számla Agent answers: headers, `xmlszamlavalasz`, `szamla`, taxpayer.
+"""Reading Számla Agent answers (headers, `xmlszamlavalasz`, `szamla`, taxpayer) and the
+data connection's pushes (`szamla`, `szamlabe`, `xmlnyugtaarchiv`, `banktranz`).
 
 Precedence for every answer (as the official PHP SDK does it): a ``szlahu_down``
 header first, then the ``szlahu_error_code`` header, then the HTTP status, then
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -25,11 +27,20 @@ from .errors import (
 )
 from .numbers import split_document_number
 from .values import (
+    BANK_INCOMING,
+    BANK_OUTGOING,
+    RECEIPT_STORNO_KIND,
     Address,
+    BankTransaction,
+    BankTransactionBatch,
     Buyer,
+    IncomingInvoice,
     InvoiceResult,
     Item,
     Payment,
+    Receipt,
+    ReceiptBatch,
+    ReceiptPayment,
     Seller,
     SzamlaDocument,
     TaxpayerInfo,
@@ -398,22 +409,10 @@ def _document_from_root(root: etree._Element, raw: bytes) -> SzamlaDocument:
     read = _Reader()
     pdf, pdf_problem = _pdf(root)
     content_sha256 = _content_digest(root)
-    totals = _child(_child(root, "osszegek"), "totalossz")
-    items = tuple(
-        _item(read, element, index)
-        for index, element in enumerate(_children(_child(root, "tetelek"), "tetel"), start=1)
-    )
-    if not items:
-        read.problems.append("the document has no items (<tetelek>)")
+    items = _items(read, root, _item)
     e_invoice_code = read.int(basics, "eszamla", "alap")
     parts = split_document_number(number)
-    net, vat, gross = (
-        read.decimal(totals, name, "totalossz") for name in ("netto", "afa", "brutto")
-    )
-    if totals is None:
-        net, vat, gross = (_sum_of(items, name) for name in ("net", "vat", "gross"))
-        if gross is None:
-            read.problems.append("<totalossz> missing in <osszegek>")
+    net, vat, gross = _totals(read, root, items)
     return SzamlaDocument(
         seller=_seller(_child(root, "szallito")),
         internal_id=read.int(basics, "id", "alap"),
@@ -441,27 +440,60 @@ def _document_from_root(root: etree._Element, raw: bytes) -> SzamlaDocument:
         cancelled=_parse_bool(_text(basics, "sztornozott")),
         buyer=_buyer(read, _child(root, "vevo")),
         items=items,
-        vat_summaries=tuple(
-            summary
-            for summary in map(_vat_summary, _children(_child(root, "osszegek"), "afakulcsossz"))
-            if summary is not None
-        ),
+        vat_summaries=_vat_summaries(root),
         net=net,
         vat=vat,
         gross=gross,
-        payments=tuple(
-            payment
-            for index, element in enumerate(
-                _children(_child(root, "kifizetesek"), "kifizetes"), start=1
-            )
-            if (payment := _payment(read, element, index)) is not None
-        ),
+        payments=_payments(read, root),
         pdf=pdf,
         raw=raw,
         issued_by=read.int(basics, "forras", "alap"),
         problems=tuple(read.problems),
         pdf_problem=pdf_problem,
         content_sha256=content_sha256,
+    )
+
+
+def _items(read: _Reader, parent: etree._Element, read_item) -> tuple[Item, ...]:
+    items = tuple(
+        read_item(read, element, index)
+        for index, element in enumerate(_children(_child(parent, "tetelek"), "tetel"), start=1)
+    )
+    if not items:
+        read.problems.append("the document has no items (<tetelek>)")
+    return items
+
+
+def _totals(
+    read: _Reader, parent: etree._Element, items: tuple[Item, ...]
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """``osszegek/totalossz`` (net, VAT, gross); without it, the items' sums."""
+    totals = _child(_child(parent, "osszegek"), "totalossz")
+    if totals is None:
+        net, vat, gross = (_sum_of(items, name) for name in ("net", "vat", "gross"))
+        if gross is None:
+            read.problems.append("<totalossz> missing in <osszegek>")
+        return net, vat, gross
+    net, vat, gross = (
+        read.decimal(totals, name, "totalossz") for name in ("netto", "afa", "brutto")
+    )
+    return net, vat, gross
+
+
+def _vat_summaries(parent: etree._Element) -> tuple[VatSummary, ...]:
+    return tuple(
+        summary
+        for summary in map(_vat_summary, _children(_child(parent, "osszegek"), "afakulcsossz"))
+        if summary is not None
+    )
+
+
+def _payments(read: _Reader, root: etree._Element) -> tuple[Payment, ...]:
+    elements = _children(_child(root, "kifizetesek"), "kifizetes")
+    return tuple(
+        payment
+        for index, element in enumerate(elements, start=1)
+        if (payment := _payment(read, element, index)) is not None
     )
 
 
@@ -631,3 +663,250 @@ def _lenient_decimal(text: str | None) -> Decimal | None:
         return parse_decimal(text)
     except InvalidResponseError:
         return None
+
+
+# --- the data connection's other pushes: `szamlabe`, `xmlnyugtaarchiv`, `banktranz` ----
+
+SZAMLABE_NAMESPACE = "http://www.szamlazz.hu/szamlabe"
+NYUGTAARCHIV_NAMESPACE = "http://www.szamlazz.hu/xmlnyugtaarchiv"
+BANKTRANZ_NAMESPACE = "http://www.szamlazz.hu/banktranz"
+
+
+def _expect_document(root: etree._Element, namespace: str, name: str, what: str) -> None:
+    expected = f"{{{namespace}}}{name}"
+    if root.tag != expected:
+        raise InvalidResponseError(
+            None, f"not a Számlázz.hu {what}: <{root.tag}> (expected {expected})"
+        )
+
+
+def parse_incoming_invoice(xml_bytes: bytes) -> IncomingInvoice:
+    """A `szamlabe` document (szamlabe.xsd): an invoice a supplier issued to the account.
+
+    Refused (``InvalidResponseError``) only when it cannot be identified: not XML, not a
+    ``szamlabe`` in Számlázz.hu's namespace, or without ``alap/szamlaszam``; otherwise read
+    as leniently as :func:`parse_szamla_document`.
+    """
+    root = safe_fromstring(xml_bytes)
+    _expect_document(root, SZAMLABE_NAMESPACE, "szamlabe", "incoming invoice (szamlabe)")
+    basics = _child(root, "alap")
+    number = _text(basics, "szamlaszam")
+    if number is None:
+        raise InvalidResponseError(
+            None, "<szamlaszam> missing in <alap>: the incoming invoice has no number"
+        )
+    read = _Reader()
+    supplier_element = _child(root, "szallito")
+    if supplier_element is None:
+        read.problems.append("<szallito> missing: the supplier is unknown")
+    else:
+        read.text(supplier_element, "nev", "szallito", required=True)
+    pdf, pdf_problem = _pdf(root)
+    items = _items(read, root, _item)
+    e_invoice_code = read.int(basics, "eszamla", "alap")
+    net, vat, gross = _totals(read, root, items)
+    buyer_element = _child(root, "vevo")
+    return IncomingInvoice(
+        supplier=_seller(supplier_element),
+        internal_id=read.int(basics, "id", "alap"),
+        number=number,
+        economic_event_id=_lenient_int(_text(basics, "gazdEsemAzon")),
+        filing_number=_text(basics, "iktatoszam"),
+        kind=read.text(basics, "tipus", "alap", required=True),
+        e_invoice=(e_invoice_code or 0) >= 2,
+        referenced_invoice=_text(basics, "hivszamlaszam"),
+        referenced_proforma=_text(basics, "hivdijbekszam"),
+        issue_date=read.date(basics, "kelt", "alap", required=True),
+        fulfillment_date=read.date(basics, "telj", "alap"),
+        due_date=read.date(basics, "fizh", "alap"),
+        payment_method=_text(basics, "fizmod"),
+        payment_method_unified=_text(basics, "fizmodunified"),
+        cash=_parse_bool(_text(basics, "keszpenz")),
+        order_number=_text(basics, "rendelesszam"),
+        language=_text(basics, "nyelv"),
+        currency=_text(basics, "devizanem"),
+        exchange_bank=_text(basics, "devizabank"),
+        exchange_rate=read.decimal(basics, "devizaarf", "alap"),
+        note=_text(basics, "megjegyzes"),
+        test=_parse_bool(_text(basics, "teszt")),
+        cancelled=_parse_bool(_text(basics, "sztornozott")),
+        buyer=_buyer(read, buyer_element) if buyer_element is not None else None,
+        items=items,
+        vat_summaries=_vat_summaries(root),
+        net=net,
+        vat=vat,
+        gross=gross,
+        payments=_payments(read, root),
+        pdf=pdf,
+        raw=xml_bytes,
+        issued_by=read.int(basics, "forras", "alap"),
+        problems=tuple(read.problems),
+        pdf_problem=pdf_problem,
+        content_sha256=_content_digest(root),
+    )
+
+
+def parse_receipt_batch(xml_bytes: bytes) -> ReceiptBatch:
+    """An `xmlnyugtaarchiv` document (xmlnyugtaarchiv.xsd): a day's receipts.
+
+    Refused (``InvalidResponseError``) only when it is not XML or not an
+    ``xmlnyugtaarchiv`` in Számlázz.hu's namespace. A receipt without ``alap/nyugtaszam`` is
+    left out and named in the batch's ``problems``; every other one is read leniently, with
+    its own ``problems``.
+    """
+    root = safe_fromstring(xml_bytes)
+    _expect_document(root, NYUGTAARCHIV_NAMESPACE, "xmlnyugtaarchiv", "receipt batch")
+    receipts: list[Receipt] = []
+    problems: list[str] = []
+    elements = _children(root, "nyugta")
+    if not elements:
+        problems.append("the batch has no receipts (<nyugta>)")
+    for index, element in enumerate(elements, start=1):
+        basics = _child(element, "alap")
+        number = _text(basics, "nyugtaszam")
+        if number is None:
+            known_id = _text(basics, "id")
+            which = f"receipt {index}" + (f" (id {known_id})" if known_id else "")
+            problems.append(f"{which}: <nyugtaszam> missing in <alap>: the receipt has no number")
+            continue
+        receipts.append(_receipt(element, basics, number))
+    return ReceiptBatch(receipts=tuple(receipts), raw=xml_bytes, problems=tuple(problems))
+
+
+def _receipt(element: etree._Element, basics: etree._Element, number: str) -> Receipt:
+    read = _Reader()
+    kind = read.text(basics, "tipus", "alap", required=True)
+    cancelled_number = _text(basics, "stornozottNyugtaszam")
+    if kind == RECEIPT_STORNO_KIND and cancelled_number is None:
+        read.problems.append(
+            "<stornozottNyugtaszam> missing in <alap>: the storno receipt names no receipt"
+        )
+    items = _items(read, element, _receipt_item)
+    net, vat, gross = _totals(read, element, items)
+    return Receipt(
+        internal_id=read.int(basics, "id", "alap"),
+        call_id=_text(basics, "hivasAzonosito"),
+        number=number,
+        kind=kind,
+        cancelled=_parse_bool(_text(basics, "stornozott")),
+        cancelled_number=cancelled_number,
+        issue_date=read.date(basics, "kelt", "alap", required=True),
+        payment_method=_text(basics, "fizmod"),
+        currency=_text(basics, "penznem"),
+        exchange_bank=_text(basics, "devizabank"),
+        exchange_rate=read.decimal(basics, "devizaarf", "alap"),
+        note=_text(basics, "megjegyzes"),
+        test=_parse_bool(_text(basics, "teszt")),
+        seller_tax_number=_text(basics, "adoszam"),
+        order_number=_text(basics, "rendelesSzam"),
+        items=items,
+        payments=tuple(
+            ReceiptPayment(
+                method=_text(payment, "fizetoeszkoz"),
+                amount=read.decimal(payment, "osszeg", f"kifizetes {index}", required=True),
+                note=_text(payment, "leiras"),
+            )
+            for index, payment in enumerate(
+                _children(_child(element, "kifizetesek"), "kifizetes"), start=1
+            )
+        ),
+        vat_summaries=_vat_summaries(element),
+        net=net,
+        vat=vat,
+        gross=gross,
+        problems=tuple(read.problems),
+        content_sha256=_content_digest(element),
+    )
+
+
+def _receipt_item(read: _Reader, element: etree._Element, index: int) -> Item:
+    """A receipt's `tetel`: the invoice item's values under the receipt schema's names."""
+    where = f"tetel {index}"
+    return Item(
+        name=_text(element, "megnevezes"),
+        identifier=_text(element, "azonosito"),
+        quantity=read.decimal(element, "mennyiseg", where, required=True),
+        unit=_text(element, "mennyisegiEgyseg"),
+        net_unit_price=read.decimal(element, "nettoEgysegar", where),
+        vat_type=_text(element, "afatipus"),
+        vat_rate=read.decimal(element, "afakulcs", where),
+        net=read.decimal(element, "netto", where),
+        vat=read.decimal(element, "afa", where),
+        gross=read.decimal(element, "brutto", where),
+        note=_text(element, "megjegyzes"),
+        ordering=None,
+    )
+
+
+def parse_bank_transactions(xml_bytes: bytes) -> BankTransactionBatch:
+    """A `banktranz` document (banktranz.xsd): one bank transaction.
+
+    Refused (``InvalidResponseError``) only when it cannot be identified: not XML, not a
+    ``banktranz`` in Számlázz.hu's namespace, or without a readable ``id``. Anything else
+    missing or unreadable is None and, where it matters (value date, direction, amount),
+    named in the transaction's ``problems``.
+    """
+    root = safe_fromstring(xml_bytes)
+    _expect_document(root, BANKTRANZ_NAMESPACE, "banktranz", "bank transaction (banktranz)")
+    id_text = _text(root, "id")
+    if id_text is None:
+        raise InvalidResponseError(None, "<id> missing in <banktranz>: the transaction has no id")
+    try:
+        transaction_id = _parse_int(id_text)
+    except InvalidResponseError as error:
+        raise InvalidResponseError(None, f"<id> in <banktranz>: {error.message}") from None
+    read = _Reader()
+    direction = read.text(root, "irany", "banktranz", required=True)
+    if direction is not None and direction not in (BANK_INCOMING, BANK_OUTGOING):
+        read.problems.append(f"<irany> in <banktranz>: neither BE nor KI: {direction!r}")
+    partner = _child(root, "partner")
+    reference = _text(root, "kozlemeny")
+    transaction = BankTransaction(
+        id=transaction_id,
+        bank_account=_text(root, "bankszamla"),
+        value_date=read.date(root, "erteknap", "banktranz", required=True),
+        direction=direction,
+        type=_text(root, "tipus"),
+        technical=_parse_bool(_text(root, "technikai")),
+        amount=read.decimal(root, "osszeg", "banktranz", required=True),
+        currency=_text(root, "devizanem"),
+        partner_name=_text(partner, "nev"),
+        partner_bank_account=_text(partner, "bankszamla"),
+        reference=reference,
+        numbers_mentioned=document_numbers_in(reference),
+        problems=tuple(read.problems),
+    )
+    return BankTransactionBatch(transactions=(transaction,), raw=xml_bytes)
+
+
+# A run of letters and digits joined by hyphens ("E-WEB-2026-9"); a document number is a
+# part of one ("WEB-2026-12-es" in Hungarian, "SZLA-WEB-2026-12").
+_HYPHENATED_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_SERIES_MARKERS = frozenset({"E", "D", "SL"})
+_MAX_NUMBER_PARTS = 8  # "E-MY-OWN-SHOP-2026-9" has 6; a longer run is no number
+
+
+def document_numbers_in(text: str | None) -> tuple[str, ...]:
+    """The Számlázz.hu document numbers ``text`` names, as written, in order, each once.
+
+    A bank reference is free text: a number may be glued to a word before it
+    ("SZLA-WEB-2026-12") or to a Hungarian suffix after it ("WEB-2026-12-es"). Every part
+    of a hyphenated word that ``split_document_number`` reads is a candidate, the longest
+    from each starting point; no part starts after an ``E``, ``D`` or ``SL`` marker, so
+    "E-WEB-2026-9" does not also name the paper invoice "WEB-2026-9". The candidates are
+    for looking up known documents, not proof that one exists.
+    """
+    found: dict[str, None] = {}
+    for word in _HYPHENATED_WORD.findall(text or ""):
+        parts = word.split("-")
+        for start in range(len(parts)):
+            if start and parts[start - 1] in _SERIES_MARKERS:
+                break  # what follows a marker belongs to the number the marker starts
+            for end in range(min(len(parts), start + _MAX_NUMBER_PARTS), start, -1):
+                if not parts[end - 1].isdigit():
+                    continue
+                candidate = "-".join(parts[start:end])
+                if split_document_number(candidate) is not None:
+                    found.setdefault(candidate)
+                    break
+    return tuple(found)

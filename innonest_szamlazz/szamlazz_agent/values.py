@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .numbers import DocumentNumber, split_document_number
+from .numbers import INVOICE_SERIES, DocumentNumber, split_document_number
 
 
 @dataclass(frozen=True)
@@ -170,3 +170,194 @@ class TaxpayerInfo:
     tax_number: str | None
     name: str | None
     address: Address | None
+
+
+@dataclass(frozen=True)
+class IncomingInvoice:
+    """One `szamlabe` document (szamlabe.xsd): an invoice a supplier issued to the account,
+    pushed by the data connection.
+
+    Read as leniently as a `szamla`: only the number is sure to be there. What is missing is
+    None; what Odoo needs and could not read (the supplier, the kind, the issue date, an
+    item quantity, the totals) is listed in ``problems``.
+    """
+
+    supplier: Seller | None  # szallito: the supplier, as Számlázz.hu knows it
+    internal_id: int | None  # alap/id: Számlázz.hu's id, echoed by the acknowledgement
+    number: str  # the supplier's number, however the supplier numbers its invoices
+    economic_event_id: int | None  # gazdEsemAzon
+    filing_number: str | None  # iktatoszam
+    kind: str | None  # alap/tipus: SZ invoice, SS storno, ...
+    e_invoice: bool  # alap/eszamla ≥ 2
+    referenced_invoice: str | None  # hivszamlaszam, e.g. the invoice a storno reverses
+    referenced_proforma: str | None  # hivdijbekszam
+    issue_date: date | None
+    fulfillment_date: date | None
+    due_date: date | None
+    payment_method: str | None
+    payment_method_unified: str | None
+    cash: bool
+    order_number: str | None
+    language: str | None
+    currency: str | None
+    exchange_bank: str | None
+    exchange_rate: Decimal | None
+    note: str | None
+    test: bool
+    cancelled: bool  # sztornozott: a storno exists for this invoice
+    buyer: Buyer | None  # vevo: the account itself; None when the document has no <vevo>
+    items: tuple[Item, ...]
+    vat_summaries: tuple[VatSummary, ...]
+    net: Decimal | None
+    vat: Decimal | None
+    gross: Decimal | None
+    payments: tuple[Payment, ...]
+    pdf: bytes | None
+    raw: bytes = field(repr=False)
+    issued_by: int | None = None  # alap/forras
+    problems: tuple[str, ...] = ()
+    pdf_problem: str | None = None
+    content_sha256: str = ""  # as SzamlaDocument's: without the PDF and the buyer
+
+    @property
+    def paid_amount(self) -> Decimal:
+        return sum((payment.amount for payment in self.payments), Decimal("0"))
+
+    @property
+    def outstanding_amount(self) -> Decimal | None:
+        return None if self.gross is None else self.gross - self.paid_amount
+
+
+RECEIPT_KIND = "NY"
+RECEIPT_STORNO_KIND = "SN"
+
+
+def _receipt_number_parts(number: str | None) -> DocumentNumber | None:
+    """A receipt number read as ``PREFIX-YYYY-N``: a receipt prefix is 1–5 capital letters or
+    digits, so a leading ``D`` or ``SL`` is the prefix, not a proforma or delivery note
+    marker ("D-2026-5" → prefix "D")."""
+    parts = split_document_number(number, e_invoice=False)
+    if parts is None or parts.series == INVOICE_SERIES:
+        return parts
+    if parts.year is None:
+        return None
+    marker = (number or "").strip().partition("-")[0]
+    prefix = f"{marker}-{parts.prefix}" if parts.prefix else marker
+    return DocumentNumber(prefix, parts.year, parts.sequence)
+
+
+@dataclass(frozen=True)
+class ReceiptPayment:
+    """One `kifizetes` of a receipt: how (part of) it was paid."""
+
+    method: str | None  # fizetoeszkoz, e.g. "készpénz", "bankkártya"
+    amount: Decimal | None
+    note: str | None  # leiras
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One `nyugta` of a daily receipt batch (xmlnyugtaarchiv.xsd).
+
+    Only the number is sure to be there; what Odoo needs and could not read (the kind, the
+    issue date, an SN's original, an item quantity, the totals) is listed in ``problems``.
+    """
+
+    internal_id: int | None  # alap/id
+    call_id: str | None  # hivasAzonosito: the id the issuing program gave the receipt
+    number: str  # nyugtaszam, PREFIX-YYYY-N ("NYGTA-2026-12")
+    kind: str | None  # tipus: NY receipt, SN storno receipt
+    cancelled: bool  # stornozott: reversed by an SN (the docs do not say what an SN says)
+    cancelled_number: str | None  # stornozottNyugtaszam: the receipt an SN reverses
+    issue_date: date | None
+    payment_method: str | None
+    currency: str | None  # penznem, as sent ("HUF", "Ft", "EUR", ...)
+    exchange_bank: str | None
+    exchange_rate: Decimal | None
+    note: str | None
+    test: bool
+    seller_tax_number: str | None  # alap/adoszam: the issuing account's
+    order_number: str | None  # rendelesSzam
+    items: tuple[Item, ...]
+    payments: tuple[ReceiptPayment, ...]
+    vat_summaries: tuple[VatSummary, ...]
+    net: Decimal | None
+    vat: Decimal | None
+    gross: Decimal | None
+    problems: tuple[str, ...] = ()
+    # SHA-256 of the `nyugta` element's content, computed as SzamlaDocument's.
+    content_sha256: str = ""
+
+    @property
+    def storno(self) -> bool:
+        return self.kind == RECEIPT_STORNO_KIND
+
+    @property
+    def number_parts(self) -> DocumentNumber | None:
+        return _receipt_number_parts(self.number)
+
+    @property
+    def prefix(self) -> str | None:
+        """The prefix the receipt was issued under ("NYGTA-2026-12" → "NYGTA")."""
+        parts = self.number_parts
+        return parts.prefix if parts else None
+
+
+@dataclass(frozen=True)
+class ReceiptBatch:
+    """One `xmlnyugtaarchiv` push: the receipts of a day's archive.
+
+    A receipt without a number is left out and named in ``problems``; the others are read.
+    """
+
+    receipts: tuple[Receipt, ...]
+    raw: bytes = field(repr=False)
+    problems: tuple[str, ...] = ()
+
+
+BANK_INCOMING = "BE"
+BANK_OUTGOING = "KI"
+
+
+@dataclass(frozen=True)
+class BankTransaction:
+    """One `banktranz` (banktranz.xsd): a transaction of one of the account's bank accounts."""
+
+    # Számlázz.hu's id of the transaction; presumably the one a `szamla` payment names in
+    # ``banktranzid`` (Payment.bank_transaction_id), which the docs do not say.
+    id: int
+    bank_account: str | None  # bankszamla: the account's own bank account
+    value_date: date | None  # erteknap
+    direction: str | None  # irany: "BE" incoming, "KI" outgoing
+    type: str | None  # tipus, as the bank names it
+    technical: bool  # technikai
+    amount: Decimal | None  # osszeg, as sent
+    currency: str | None  # devizanem
+    partner_name: str | None  # partner/nev: the counterparty
+    partner_bank_account: str | None  # partner/bankszamla
+    reference: str | None  # kozlemeny
+    # The Számlázz.hu document numbers the reference names, as written, in order.
+    numbers_mentioned: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def incoming(self) -> bool:
+        return self.direction == BANK_INCOMING
+
+    @property
+    def signed_amount(self) -> Decimal | None:
+        """The amount, negative when the money went out (whatever sign ``osszeg`` had);
+        None when the amount or the direction is unknown."""
+        if self.amount is None or self.direction not in (BANK_INCOMING, BANK_OUTGOING):
+            return None
+        return abs(self.amount) if self.incoming else -abs(self.amount)
+
+
+@dataclass(frozen=True)
+class BankTransactionBatch:
+    """One `banktranz` push. The schema and the docs put one transaction in each push; the
+    batch holds it (and is the unit the receiver stores and acknowledges)."""
+
+    transactions: tuple[BankTransaction, ...]
+    raw: bytes = field(repr=False)
+    problems: tuple[str, ...] = ()
