@@ -1,7 +1,7 @@
 {
     "name": "Számlázz.hu Connector: Sales",
     "summary": "Proformas (díjbekérő) from quotations; "
-    "a paid proforma validates the order's delivery",
+    "a paid proforma validates the order's delivery; webshop invoices become sales orders",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/innonest/innonest_szamlazz",
@@ -12,6 +12,7 @@
         "views/account_tax_views.xml",
         "views/sale_order_views.xml",
         "views/szamlazz_invoice_views.xml",
+        "views/szamlazz_prefix_views.xml",
     ],
     "auto_install": True,
 }

@@ -16,6 +16,25 @@ class SaleOrder(models.Model):
     szamlazz_proforma_payment_state = fields.Selection(
         related="szamlazz_proforma_id.payment_state", string="Proforma Payment"
     )
+    szamlazz_invoice_id = fields.Many2one(
+        "szamlazz.invoice",
+        string="Számlázz.hu Invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The webshop invoice this order was made from: the order is invoiced by it, "
+        "at Számlázz.hu, and never asks to be invoiced in Odoo.",
+    )
+    szamlazz_invoice_payment_state = fields.Selection(
+        related="szamlazz_invoice_id.payment_state", string="Számlázz.hu Payment"
+    )
+    szamlazz_cancelled = fields.Boolean(
+        string="Cancelled at Számlázz.hu",
+        related="szamlazz_invoice_id.cancelled",
+        store=True,
+        help="The Számlázz.hu invoice of this order was cancelled by a storno; the goods "
+        "came back as a return of the order's delivery. The order itself is kept.",
+    )
 
     szamlazz_pending_write_id = fields.Many2one(
         "szamlazz.agent.write",
@@ -85,5 +104,14 @@ class SaleOrder(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "szamlazz.invoice",
             "res_id": self.szamlazz_proforma_id.id,
+            "view_mode": "form",
+        }
+
+    def action_view_szamlazz_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "szamlazz.invoice",
+            "res_id": self.szamlazz_invoice_id.id,
             "view_mode": "form",
         }

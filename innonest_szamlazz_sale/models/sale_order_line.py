@@ -1,9 +1,39 @@
-from odoo import models
+from odoo import api, models
 from odoo.addons.innonest_szamlazz.tools.vat_keys import normalize_vat_key
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    # An order made from a webshop invoice is invoiced by that Számlázz.hu invoice: Odoo
+    # never offers to invoice it again (nothing to invoice, nothing un-invoiced).
+
+    def _szamlazz_invoiced_elsewhere(self):
+        return self.filtered(lambda line: line.order_id.szamlazz_invoice_id)
+
+    @api.depends("order_id.szamlazz_invoice_id")
+    def _compute_qty_to_invoice(self):
+        result = super()._compute_qty_to_invoice()
+        self._szamlazz_invoiced_elsewhere().qty_to_invoice = 0.0
+        return result
+
+    @api.depends("order_id.szamlazz_invoice_id")
+    def _compute_invoice_status(self):
+        result = super()._compute_invoice_status()
+        self._szamlazz_invoiced_elsewhere().invoice_status = "no"
+        return result
+
+    @api.depends("order_id.szamlazz_invoice_id")
+    def _compute_untaxed_amount_to_invoice(self):
+        result = super()._compute_untaxed_amount_to_invoice()
+        self._szamlazz_invoiced_elsewhere().untaxed_amount_to_invoice = 0.0
+        return result
+
+    @api.depends("order_id.szamlazz_invoice_id")
+    def _compute_amount_to_invoice(self):
+        result = super()._compute_amount_to_invoice()
+        self._szamlazz_invoiced_elsewhere().amount_to_invoice = 0.0
+        return result
 
     def _szamlazz_vat_key(self):
         """The Számlázz.hu VAT key of the line's taxes: a key set on a tax, else the rate

@@ -1,1 +1,2 @@
 from . import test_sale_proforma
+from . import test_webshop_sale_order
