@@ -1,4 +1,4 @@
-"""Where Számlázz.hu calls Odoo: the data-connection push and the IPN.
+"""Where Számlázz.hu calls Odoo: the data-connection pushes and the IPN.
 
 Both answer fast: a push is stored and acknowledged, an IPN only flags a re-query; the
 scheduled action does the work.
@@ -11,7 +11,15 @@ from odoo.http import request
 from werkzeug.exceptions import BadRequest, Forbidden, ServiceUnavailable
 
 from ..exceptions import IntakeConflictError
-from ..szamlazz_agent import build_push_acknowledgement, errors, parse_szamla_document
+from ..szamlazz_agent import (
+    build_bank_transactions_acknowledgement,
+    build_push_acknowledgement,
+    build_receipt_batch_acknowledgement,
+    errors,
+    parse_bank_transactions,
+    parse_receipt_batch,
+    parse_szamla_document,
+)
 from ..tools.params import positive_int_param
 
 _logger = logging.getLogger(__name__)
@@ -27,21 +35,15 @@ class SzamlazzPushController(http.Controller):
             request.env, "innonest_szamlazz.push_max_bytes", DEFAULT_PUSH_MAX_BYTES
         )
 
-    @http.route(
-        "/szamlazz/push",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-    )
-    def szamlazz_push(self, **_kwargs):
-        """One `szamla` document per request, ``X-Szamlazzhu-Key`` names the account.
+    def _receive_push(self, kind, parse, store, acknowledge):
+        """The one way a push is taken: the key names the account, the body is read once
+        within the size knob, parsed once by ``parse``, stored by ``store(account,
+        parsed)`` before it is acknowledged with ``acknowledge(parsed)``.
 
-        200 + `szamlavalasz`: stored (or a replay, acknowledged again). 403: unknown key.
-        400: not an acceptable `szamla` document (malformed, DOCTYPE/entities, not a
-        `szamla`) or larger than the knob allows.
-        503: the same document is being stored right now; Számlázz.hu retries.
+        200 + the acknowledgement: stored (or a replay, acknowledged again). 403: unknown
+        key. 400: not an acceptable document (malformed, DOCTYPE/entities, another root)
+        or larger than the knob allows. 503: the same document is being stored right now;
+        Számlázz.hu retries.
         """
         account = (
             request.env["szamlazz.account"]
@@ -63,13 +65,13 @@ class SzamlazzPushController(http.Controller):
         if len(body) > limit:
             raise BadRequest("The document is larger than %d bytes." % limit)
         try:
-            document = parse_szamla_document(body)
-            request.env["szamlazz.invoice"].sudo()._store_document(account, document, "push")
+            parsed = parse(body)
+            store(account, parsed)
         except errors.SzamlazzError as error:
             _logger.warning(
-                "Számlázz.hu push refused for account %s: %s", account.id, error.message
+                "Számlázz.hu %s push refused for account %s: %s", kind, account.id, error.message
             )
-            raise BadRequest("Not an acceptable szamla document: %s" % error.message) from None
+            raise BadRequest("Not an acceptable %s document: %s" % (kind, error.message)) from None
         except IntakeConflictError:
             raise ServiceUnavailable(
                 "The document is being stored by another request; retry."
@@ -77,8 +79,62 @@ class SzamlazzPushController(http.Controller):
         # Nothing shared is written here (the account learns that pushes arrive at the next
         # import): concurrent pushes must not conflict on one row.
         return request.make_response(
-            build_push_acknowledgement(document),
-            headers=[("Content-Type", "application/xml; charset=UTF-8")],
+            acknowledge(parsed), headers=[("Content-Type", "application/xml; charset=UTF-8")]
+        )
+
+    @http.route(
+        "/szamlazz/push",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def szamlazz_push(self, **_kwargs):
+        """One outgoing invoice (`szamla`) per request, answered with `szamlavalasz`."""
+        invoices = request.env["szamlazz.invoice"].sudo()
+        return self._receive_push(
+            "szamla",
+            parse_szamla_document,
+            lambda account, document: invoices._store_document(account, document, "push"),
+            build_push_acknowledgement,
+        )
+
+    @http.route(
+        "/szamlazz/push/receipts",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def szamlazz_push_receipts(self, **_kwargs):
+        """The daily batch of receipts (`xmlnyugtaarchiv`), answered with `nyugtavalasz`."""
+        invoices = request.env["szamlazz.invoice"].sudo()
+        return self._receive_push(
+            "xmlnyugtaarchiv",
+            parse_receipt_batch,
+            invoices._store_receipt_batch,
+            build_receipt_batch_acknowledgement,
+        )
+
+    @http.route(
+        "/szamlazz/push/bank",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def szamlazz_push_bank(self, **_kwargs):
+        """Bank transactions (`banktranz`), answered with `banktranzvalasz`; they only flag
+        the documents they name for a re-query."""
+        transactions = request.env["szamlazz.bank.transaction"].sudo()
+        return self._receive_push(
+            "banktranz",
+            parse_bank_transactions,
+            transactions._receive_batch,
+            build_bank_transactions_acknowledgement,
         )
 
     @http.route(

@@ -184,7 +184,21 @@ class SzamlazzAccount(models.Model):
         help="Számlázz.hu sends this key with every push, so Odoo knows the data is "
         "really from Számlázz.hu and for this company.",
     )
-    push_url = fields.Char(string="Push URL", compute="_compute_callback_urls")
+    push_url = fields.Char(
+        string="Push URL",
+        compute="_compute_callback_urls",
+        help="Data connection: outgoing invoices (szamla).",
+    )
+    receipt_push_url = fields.Char(
+        string="Receipts Push URL",
+        compute="_compute_callback_urls",
+        help="Data connection: the daily receipt batch (xmlnyugtaarchiv).",
+    )
+    bank_push_url = fields.Char(
+        string="Bank Transactions Push URL",
+        compute="_compute_callback_urls",
+        help="Data connection: bank transactions (banktranz).",
+    )
     ipn_url = fields.Char(string="IPN URL", compute="_compute_callback_urls")
     backfill_date = fields.Date(
         string="Import Invoices From",
@@ -209,6 +223,13 @@ class SzamlazzAccount(models.Model):
     )
     bank_account_date = fields.Date(
         readonly=True, help="Issue date of the newest document that showed the bank account."
+    )
+    receipt_partner_id = fields.Many2one(
+        "res.partner",
+        string="Walk-in Customer",
+        check_company=True,
+        help="The partner of the deliveries of receipts (nyugta), which name no buyer; "
+        "empty: the deliveries have no partner.",
     )
     document_intake = fields.Selection(
         [
@@ -289,6 +310,8 @@ class SzamlazzAccount(models.Model):
         base_url = base_url.rstrip("/")
         for account in self:
             account.push_url = base_url + "/szamlazz/push"
+            account.receipt_push_url = base_url + "/szamlazz/push/receipts"
+            account.bank_push_url = base_url + "/szamlazz/push/bank"
             account.ipn_url = "%s/szamlazz/ipn/%d" % (base_url, account.id) if account.id else False
 
     # --- Számla Agent ---------------------------------------------------------------
@@ -507,9 +530,13 @@ class SzamlazzAccount(models.Model):
             # import): not a prefix anyone can issue under at Számlázz.hu.
             return
         # A proforma (D-WEB-1) is numbered in its invoice prefix's series: every learned
-        # prefix is an invoice series, which the pull walks and proformas use.
+        # prefix but a receipt's is an invoice series, which the pull walks and proformas use.
         prefixes[prefix] = self.env["szamlazz.prefix"].create(
-            {"account_id": self.id, "name": prefix, "document_kind": "invoice"}
+            {
+                "account_id": self.id,
+                "name": prefix,
+                "document_kind": "receipt" if invoice.is_receipt else "invoice",
+            }
         )
         self.message_post(
             body=_(

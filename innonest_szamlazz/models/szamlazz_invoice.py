@@ -39,7 +39,7 @@ from odoo.tools import (
 )
 
 from ..exceptions import CONCURRENT_CHANGES, IntakeConflictError
-from ..szamlazz_agent import Address, Buyer, errors, parse_szamla_document
+from ..szamlazz_agent import Address, Buyer, Receipt, errors, parse_szamla_document
 from ..szamlazz_agent.parsers import parse_decimal
 from ..tools import document_kinds
 from ..tools.column_limits import unstorable_values
@@ -158,6 +158,13 @@ class SzamlazzInvoice(models.Model):
         help="Owed until paid: payment reminders and credit entries apply.",
     )
     is_proforma = fields.Boolean(compute="_compute_kind_rules")
+    is_receipt = fields.Boolean(compute="_compute_kind_rules")
+    call_id = fields.Char(
+        "Call ID",
+        readonly=True,
+        index="btree_not_null",
+        help="The receipt's call id (hivasAzonosito): the id the issuing program gave it.",
+    )
     read_problems = fields.Text(
         "Unreadable Parts",
         readonly=True,
@@ -296,6 +303,7 @@ class SzamlazzInvoice(models.Model):
             invoice.is_payable = bool(kind and kind.payable)
             invoice.is_debt = bool(kind and kind.debt)
             invoice.is_proforma = bool(kind and kind.series == "proforma")
+            invoice.is_receipt = bool(kind and kind.series == "receipt")
 
     @api.depends(
         "amount_gross",
@@ -443,7 +451,17 @@ class SzamlazzInvoice(models.Model):
         return self._store_document(account, parse_szamla_document(xml_bytes), source)
 
     @api.model
-    def _store_document(self, account, document, source):
+    def _store_receipt_batch(self, account, batch):
+        """Store each receipt of a daily batch (``ReceiptBatch``) as a document of its own,
+        each arrival keeping the batch as it came. A receipt seen again, in a replayed or a
+        later batch, is a replay. Returns the receipts."""
+        receipts = self.browse()
+        for receipt in batch.receipts:
+            receipts |= self._store_document(account, receipt, "push", raw=batch.raw)
+        return receipts
+
+    @api.model
+    def _store_document(self, account, document, source, raw=None):
         """Store one `szamla` document of ``account`` before anything else happens to it.
 
         ``document`` is the ``SzamlaDocument`` its receiver parsed; it is never parsed
@@ -461,7 +479,8 @@ class SzamlazzInvoice(models.Model):
             raise errors.InvalidResponseError(
                 None, "the document cannot be stored: %s" % "; ".join(unstorable)
             )
-        digest = hashlib.sha256(document.raw).hexdigest()
+        raw = document.raw if raw is None else raw
+        digest = hashlib.sha256(raw).hexdigest()
         invoice = self.sudo().search(
             [("company_id", "=", account.company_id.id), ("number", "=", document.number)], limit=1
         )
@@ -475,7 +494,7 @@ class SzamlazzInvoice(models.Model):
         ):
             # A replay, or a re-query (asked without the PDF) of an unchanged document: the
             # stored version stays, with its PDF; a PDF Odoo lacked is kept now.
-            if document.pdf and not invoice.pdf_attachment_id:
+            if getattr(document, "pdf", None) and not invoice.pdf_attachment_id:
                 invoice._store_pdf(document.pdf)
             return invoice
         values = dict(
@@ -522,11 +541,11 @@ class SzamlazzInvoice(models.Model):
                     "date": values["received_date"],
                     "sha256": digest,
                     "content_sha256": document.content_sha256,
-                    "xml": base64.b64encode(document.raw),
+                    "xml": base64.b64encode(raw),
                 }
             )
         )
-        if document.pdf:
+        if getattr(document, "pdf", None):
             invoice._store_pdf(document.pdf)
         self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
         return invoice
@@ -535,13 +554,9 @@ class SzamlazzInvoice(models.Model):
         """What the mirror takes from a version of the document (``self`` is the stored
         row, empty for a new document): the header, the buyer, the payments, the items
         while no item has moved stock, and what Odoo could not read or sees changed."""
-        currency = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("name", "=", document.currency)], limit=1)
-            if document.currency
-            else self.env["res.currency"]
-        )
+        if isinstance(document, Receipt):
+            return self._receipt_mirror_values(document)
+        currency = self._currency_of(document.currency)
         buyer = document.buyer
         address = buyer.address
         seller = document.seller
@@ -600,11 +615,20 @@ class SzamlazzInvoice(models.Model):
                 for payment in document.payments
             ],
         }
-        if not self.line_ids.stock_move_ids:
-            # Items never change once a document is issued; once their stock moved, the
-            # lines keep it. Until then the newest version's items are taken (a corrected
-            # version of one Odoo could not read).
-            values["line_ids"] = [Command.clear()] + [
+        values.update(self._item_values(document.items))
+        return values
+
+    def _item_values(self, items):
+        """The lines of ``items``, while no line of the stored document has moved stock.
+
+        Items never change once a document is issued; once their stock moved, the lines
+        keep it. Until then the newest version's items are taken (a corrected version of
+        one Odoo could not read)."""
+        if self.line_ids.stock_move_ids:
+            return {}
+        return {
+            "line_ids": [Command.clear()]
+            + [
                 Command.create(
                     {
                         "sequence": item.ordering or index,
@@ -621,8 +645,52 @@ class SzamlazzInvoice(models.Model):
                         "amount_gross": _amount(item.gross),
                     }
                 )
-                for index, item in enumerate(document.items, start=1)
+                for index, item in enumerate(items, start=1)
             ]
+        }
+
+    def _currency_of(self, code):
+        """The ``res.currency`` Számlázz.hu's currency code names (empty when unknown)."""
+        Currency = self.env["res.currency"].with_context(active_test=False)
+        return Currency.search([("name", "=", code)], limit=1) if code else Currency
+
+    def _receipt_mirror_values(self, receipt):
+        """What the mirror takes from a receipt (nyugta): it names no buyer and is paid when
+        issued; an SN names the receipt it reverses."""
+        values = {
+            "kind": receipt.kind if document_kinds.kind_of(receipt.kind) else False,
+            "internal_id": receipt.internal_id,
+            "call_id": receipt.call_id,
+            "issue_date": receipt.issue_date,
+            "fulfillment_date": receipt.issue_date,
+            "payment_method": receipt.payment_method,
+            "currency_code": receipt.currency,
+            "currency_id": self._currency_of(receipt.currency).id,
+            "amount_net": _amount(receipt.net),
+            "amount_vat": _amount(receipt.vat),
+            "amount_gross": _amount(receipt.gross),
+            "order_number": receipt.order_number,
+            "note": receipt.note,
+            "is_test": receipt.test,
+            # An SN is the reversal itself; the receipt it reverses is marked by linking.
+            "cancelled": (receipt.cancelled and not receipt.storno) or self.cancelled,
+            "referenced_number": receipt.cancelled_number,
+            "read_problems": "; ".join(receipt.problems) or False,
+            "version_differences": "; ".join(self._issued_content_changes(receipt)) or False,
+            "payment_ids": [Command.clear()]
+            + [
+                Command.create(
+                    {
+                        "date": receipt.issue_date or fields.Date.context_today(self),
+                        "title": payment.method,
+                        "amount": _amount(payment.amount),
+                        "note": payment.note,
+                    }
+                )
+                for payment in receipt.payments
+            ],
+        }
+        values.update(self._item_values(receipt.items))
         return values
 
     def _pdf_problem(self, document, source):
@@ -946,8 +1014,12 @@ class SzamlazzInvoice(models.Model):
 
     def _assign_partner(self, lookups):
         """Match the buyer once; a matched partner keeps its data, differences are logged.
-        A partner created for a buyer serves the batch's later documents of that buyer."""
+        A partner created for a buyer serves the batch's later documents of that buyer.
+        A receipt has no buyer: it goes to the account's walk-in customer, if any."""
         if self.partner_id:
+            return
+        if self.is_receipt:
+            self.partner_id = self.account_id.receipt_partner_id
             return
         matcher = self.env["szamlazz.buyer.matcher"]
         buyer = self._buyer()

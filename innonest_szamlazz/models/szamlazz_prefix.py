@@ -34,11 +34,12 @@ class SzamlazzPrefix(models.Model):
         related="account_id.company_id", store=True, index=True, precompute=True
     )
     document_kind = fields.Selection(
-        [("invoice", "Invoice"), ("proforma", "Proforma")],
+        [("invoice", "Invoice"), ("proforma", "Proforma"), ("receipt", "Receipt")],
         required=True,
         default="invoice",
         help="Invoice: an invoice number series, which proformas share (D-WEB-2026-1). "
-        "Proforma: a series used for proformas only.",
+        "Proforma: a series used for proformas only. Receipt: a receipt (nyugta) series; "
+        "its goods leave the warehouse below.",
     )
     is_webshop = fields.Boolean(
         string="Webshop",

@@ -4,8 +4,9 @@ from odoo import fields, models
 class SzamlazzRequery(models.Model):
     """A request to ask Számlázz.hu for the current version of a document.
 
-    Rows are only inserted (by an IPN, the payment refresh, a registered payment) and
-    deleted (by the import once it asked): an IPN never updates a row the import holds,
+    Rows are only inserted (by an IPN, the payment refresh, a registered payment, a bank
+    transaction) and deleted (by the import once it asked): an IPN never updates a row the
+    import holds,
     so it never waits for the import, however long Számlázz.hu takes to answer it.
     """
 
@@ -22,6 +23,7 @@ class SzamlazzRequery(models.Model):
             ("ipn", "Payment notification (IPN)"),
             ("refresh", "Payment refresh"),
             ("write", "After a request from Odoo"),
+            ("bank", "Bank transaction"),
         ],
         required=True,
         readonly=True,

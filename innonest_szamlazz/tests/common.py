@@ -106,6 +106,8 @@ class SzamlazzHttpCase(SzamlazzSandboxMixin, HttpCase):
             {
                 "agent_key": SANDBOX_AGENT_KEY,
                 "push_url": self.base_url() + "/szamlazz/push",
+                "receipt_push_url": self.base_url() + "/szamlazz/push/receipts",
+                "bank_push_url": self.base_url() + "/szamlazz/push/bank",
                 "push_key": self.account.push_key,
                 "ipn_url": self.base_url() + "/szamlazz/ipn/%d" % self.account.id,
             },

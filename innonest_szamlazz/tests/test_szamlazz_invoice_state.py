@@ -40,7 +40,7 @@ class TestDocumentStateAndKinds(TransactionCase):
 
     def test_rules_follow_the_table_of_kinds(self):
         self.assertEqual(document_kinds.codes(debt=True), ("SZ", "ES", "VS", "HS", "JS"))
-        self.assertEqual(document_kinds.codes(follows_original=True), ("HS", "SS"))
+        self.assertEqual(document_kinds.codes(follows_original=True), ("HS", "SS", "SN"))
         for kind, debt, payable in (("SZ", True, True), ("D", False, True), ("SS", False, False)):
             invoice = self.receive("STK-%s-1" % kind, kind=kind)
             self.assertEqual(invoice.is_debt, debt, kind)

@@ -9,14 +9,17 @@ MAX_AMOUNT = Decimal("1e15")
 
 
 def unstorable_values(document):
-    """Why ``document`` cannot be stored as it is, in words; empty when it can."""
+    """Why ``document`` (an outgoing invoice or a receipt) cannot be stored as it is, in
+    words; empty when it can."""
     parts = document.number_parts
     texts = [
-        ("alap/szamlaszam", document.number),
-        ("alap/rendelesszam", document.order_number),
-        ("alap/hivszamlaszam", document.referenced_invoice),
-        ("alap/hivdijbekszam", document.referenced_proforma),
-        ("vevo/azonosito", document.buyer.identifier),
+        ("the number", document.number),
+        ("the order number", document.order_number),
+        ("alap/hivszamlaszam", getattr(document, "referenced_invoice", None)),
+        ("alap/hivdijbekszam", getattr(document, "referenced_proforma", None)),
+        ("stornozottNyugtaszam", getattr(document, "cancelled_number", None)),
+        ("hivasAzonosito", getattr(document, "call_id", None)),
+        ("vevo/azonosito", getattr(getattr(document, "buyer", None), "identifier", None)),
     ]
     integers = [
         ("alap/id", document.internal_id),

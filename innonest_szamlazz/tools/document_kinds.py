@@ -8,7 +8,7 @@ from dataclasses import dataclass
 class DocumentKind:
     code: str
     label: str
-    series: str = "invoice"  # invoice, proforma or delivery_note: how it is numbered
+    series: str = "invoice"  # invoice, proforma, delivery_note or receipt: how it is numbered
     payable: bool = False  # asks the buyer for money: it has a payment state
     debt: bool = False  # owed until paid: reminders, credit entries, partner's outstanding
     stock_sign: int = 0  # 1: items move with the sign they carry; 0: no stock effect
@@ -38,6 +38,16 @@ KINDS = (
         series="delivery_note",
         stock_sign=1,
         same_goods_as=("SZ", "VS"),
+    ),
+    # Receipts (nyugta) come in the daily receipt batch; they have no buyer and are paid.
+    DocumentKind("NY", "Receipt", series="receipt", stock_sign=1),
+    DocumentKind(
+        "SN",
+        "Storno receipt",
+        series="receipt",
+        returns_goods=True,
+        follows_original=True,
+        owes_nothing=True,
     ),
 )
 BY_CODE = {kind.code: kind for kind in KINDS}

@@ -66,9 +66,9 @@ class SzamlazzProformaWizard(models.TransientModel):
         store=True,
         readonly=False,
         precompute=True,
-        # Not filtered by document kind: Számlázz.hu numbers proformas in the series of
-        # the same prefix ("D-WEB-2026-1"), so a prefix first seen on one serves both.
-        domain="[('account_id', '=', account_id)]",
+        # Invoice and proforma prefixes alike: Számlázz.hu numbers proformas in the series
+        # of the same prefix ("D-WEB-1"), so a prefix first seen on one serves both.
+        domain="[('account_id', '=', account_id), ('document_kind', '!=', 'receipt')]",
         help="Number series learned from Számlázz.hu; empty: the account's default series.",
     )
     company_partner_id = fields.Many2one(related="company_id.partner_id")
