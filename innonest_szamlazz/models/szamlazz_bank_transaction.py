@@ -49,7 +49,12 @@ class SzamlazzBankTransaction(models.Model):
         references name for a re-query. Returns the new transactions."""
         known = {
             (transaction.bank_account or "", transaction.bank_id)
-            for transaction in self.search([("account_id", "=", account.id)])
+            for transaction in self.sudo().search(
+                [
+                    ("account_id", "=", account.id),
+                    ("bank_id", "in", [str(item.id) for item in batch.transactions]),
+                ]
+            )
         }
         Invoice = self.env["szamlazz.invoice"].sudo()
         values, flagged = [], Invoice
