@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .money import round_cents
-from .store import INVOICE, STORNO, Account, Item, Store
+from .store import INVOICE, STORNO, Account, Item, ItemTotals, Store
 
 IN, OUT = "BE", "KI"  # banktranz.xsd `irany`
 
@@ -29,7 +29,7 @@ class Supplier:
 
 
 @dataclass
-class IncomingInvoice:
+class IncomingInvoice(ItemTotals):
     id: int
     number: str
     kind: str  # SZ | SS
@@ -44,18 +44,6 @@ class IncomingInvoice:
     economic_event_id: int = 0  # gazdEsemAzon: an SS carries its original's id
     pdf: bool = True  # the receiving system's registration option pdfszamlabe
     cancelled: bool = False
-
-    @property
-    def net(self) -> Decimal:
-        return sum((i.net for i in self.items), Decimal(0))
-
-    @property
-    def vat(self) -> Decimal:
-        return sum((i.vat for i in self.items), Decimal(0))
-
-    @property
-    def gross(self) -> Decimal:
-        return sum((i.gross for i in self.items), Decimal(0))
 
     def summary(self) -> dict:
         return {

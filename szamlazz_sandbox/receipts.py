@@ -17,7 +17,7 @@ from decimal import Decimal
 from . import errors
 from .errors import AgentFailure
 from .money import round_cents
-from .store import Account, Item, Store
+from .store import Account, Item, ItemTotals, Store
 
 RECEIPT, RECEIPT_STORNO = "NY", "SN"  # `alap/tipus` in xmlnyugtaarchiv.xsd
 DEFAULT_PREFIX = "NYGTA"  # the prefix of the official receipt request examples
@@ -42,7 +42,7 @@ class ReceiptSpec:
 
 
 @dataclass
-class Receipt:
+class Receipt(ItemTotals):
     id: int
     number: str
     kind: str  # NY | SN
@@ -59,18 +59,6 @@ class Receipt:
     storno_number: str | None = None  # an NY's SN, once reversed
     batch_date: dt.date | None = None  # the day its batch was queued; None = waiting
     payments: list[tuple[str, Decimal]] = field(default_factory=list)  # (fizetoeszkoz, osszeg)
-
-    @property
-    def net(self) -> Decimal:
-        return sum((i.net for i in self.items), Decimal(0))
-
-    @property
-    def vat(self) -> Decimal:
-        return sum((i.vat for i in self.items), Decimal(0))
-
-    @property
-    def gross(self) -> Decimal:
-        return sum((i.gross for i in self.items), Decimal(0))
 
     def summary(self) -> dict:
         def money(value: Decimal) -> str:

@@ -133,6 +133,22 @@ class Payment:
     note: str = ""
 
 
+class ItemTotals:
+    """Net, VAT and gross of a document, receipt or incoming invoice: its items' sums."""
+
+    @property
+    def net(self) -> Decimal:
+        return sum((i.net for i in self.items), Decimal(0))
+
+    @property
+    def vat(self) -> Decimal:
+        return sum((i.vat for i in self.items), Decimal(0))
+
+    @property
+    def gross(self) -> Decimal:
+        return sum((i.gross for i in self.items), Decimal(0))
+
+
 @dataclass
 class DocumentSpec:
     """What a create request asks for (from xmlszamla or the control API)."""
@@ -164,7 +180,7 @@ class DocumentSpec:
 
 
 @dataclass
-class Document:
+class Document(ItemTotals):
     id: int
     number: str
     kind: str
@@ -195,18 +211,6 @@ class Document:
     pdf_mode: str = "embedded"
     omit: tuple[str, ...] = ()
     created_at: float = 0.0  # time.time() of the create; 0 = visible to every lookup
-
-    @property
-    def net(self) -> Decimal:
-        return sum((i.net for i in self.items), Decimal(0))
-
-    @property
-    def vat(self) -> Decimal:
-        return sum((i.vat for i in self.items), Decimal(0))
-
-    @property
-    def gross(self) -> Decimal:
-        return sum((i.gross for i in self.items), Decimal(0))
 
     @property
     def paid(self) -> Decimal:

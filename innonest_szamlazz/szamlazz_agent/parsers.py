@@ -610,21 +610,28 @@ def _buyer(read: _Reader, element: etree._Element | None) -> Buyer:
     )
 
 
-def _item(read: _Reader, element: etree._Element, index: int) -> Item:
+# Element names of an item that the invoice schemas (szamla, szamlabe) and the receipt
+# schema (xmlnyugtaarchiv) spell differently: name, unit, net unit price, ordering.
+_INVOICE_ITEM_NAMES = ("nev", "mennyisegiegyseg", "nettoegysegar", "sztetordering")
+_RECEIPT_ITEM_NAMES = ("megnevezes", "mennyisegiEgyseg", "nettoEgysegar", None)
+
+
+def _item(read: _Reader, element: etree._Element, index: int, names=_INVOICE_ITEM_NAMES) -> Item:
+    name, unit, net_unit_price, ordering = names
     where = f"tetel {index}"
     return Item(
-        name=_text(element, "nev"),
+        name=_text(element, name),
         identifier=_text(element, "azonosito"),
         quantity=read.decimal(element, "mennyiseg", where, required=True),
-        unit=_text(element, "mennyisegiegyseg"),
-        net_unit_price=read.decimal(element, "nettoegysegar", where),
+        unit=_text(element, unit),
+        net_unit_price=read.decimal(element, net_unit_price, where),
         vat_type=_text(element, "afatipus"),
         vat_rate=read.decimal(element, "afakulcs", where),
         net=read.decimal(element, "netto", where),
         vat=read.decimal(element, "afa", where),
         gross=read.decimal(element, "brutto", where),
         note=_text(element, "megjegyzes"),
-        ordering=_lenient_int(_text(element, "sztetordering")),
+        ordering=_lenient_int(_text(element, ordering)) if ordering else None,
     )
 
 
@@ -821,21 +828,7 @@ def _receipt(element: etree._Element, basics: etree._Element, number: str) -> Re
 
 def _receipt_item(read: _Reader, element: etree._Element, index: int) -> Item:
     """A receipt's `tetel`: the invoice item's values under the receipt schema's names."""
-    where = f"tetel {index}"
-    return Item(
-        name=_text(element, "megnevezes"),
-        identifier=_text(element, "azonosito"),
-        quantity=read.decimal(element, "mennyiseg", where, required=True),
-        unit=_text(element, "mennyisegiEgyseg"),
-        net_unit_price=read.decimal(element, "nettoEgysegar", where),
-        vat_type=_text(element, "afatipus"),
-        vat_rate=read.decimal(element, "afakulcs", where),
-        net=read.decimal(element, "netto", where),
-        vat=read.decimal(element, "afa", where),
-        gross=read.decimal(element, "brutto", where),
-        note=_text(element, "megjegyzes"),
-        ordering=None,
-    )
+    return _item(read, element, index, _RECEIPT_ITEM_NAMES)
 
 
 def parse_bank_transactions(xml_bytes: bytes) -> BankTransactionBatch:
