@@ -43,6 +43,8 @@ account = wizard.account_id
 env.cr.commit()
 print("SZAMLAZZ_DEMO " + json.dumps({
     "push_url": account.push_url, "push_key": account.push_key, "ipn_url": account.ipn_url,
+    "incoming_push_url": account.incoming_push_url,
+    "receipt_push_url": account.receipt_push_url, "bank_push_url": account.bank_push_url,
     "state": account.state, "company": account.company_id.name,
     "error": wizard.error_message or "",
 }))
@@ -162,11 +164,67 @@ def connect_company():
         json={
             "agent_key": AGENT_KEY,
             "push_url": account["push_url"],
+            "incoming_push_url": account["incoming_push_url"],
+            "receipt_push_url": account["receipt_push_url"],
+            "bank_push_url": account["bank_push_url"],
             "push_key": account["push_key"],
             "ipn_url": account["ipn_url"],
         },
     ).raise_for_status()
     return account
+
+
+def send_other_feeds():
+    """What the data connection sends besides invoices: a shop receipt (in its daily batch,
+    sent now) and a supplier invoice, one of whose items no product has yet."""
+    control = SANDBOX_URL + "/_sandbox/"
+    requests.post(
+        control + "receipts",
+        timeout=30,
+        json={
+            "agent_key": AGENT_KEY,
+            "prefix": "BOLT",
+            "items": [
+                {
+                    "name": "Kávébab 1 kg",
+                    "identifier": "DEMO-SKU-1",
+                    "quantity": 2,
+                    "net_unit_price": 4000,
+                },
+            ],
+        },
+    ).raise_for_status()
+    requests.post(
+        control + "receipts/send-batch", timeout=30, json={"agent_key": AGENT_KEY}
+    ).raise_for_status()
+    requests.post(
+        control + "incoming",
+        timeout=30,
+        json={
+            "agent_key": AGENT_KEY,
+            "supplier": {
+                "name": "Pörkölde Nagykereskedés Kft.",
+                "tax_number": "12345676-2-13",
+                "zip": "6720",
+                "city": "Szeged",
+                "street": "Kárász utca 5.",
+            },
+            "items": [
+                {
+                    "name": "Kávébab 1 kg",
+                    "identifier": "DEMO-SKU-1",
+                    "quantity": 20,
+                    "net_unit_price": 3200,
+                },
+                {
+                    "name": "Ajándék díszdoboz",
+                    "identifier": "PK-DOBOZ",
+                    "quantity": 10,
+                    "net_unit_price": 450,
+                },
+            ],
+        },
+    ).raise_for_status()
 
 
 def port_is_free(port):
@@ -219,6 +277,7 @@ def main():
                 timeout=30,
                 json={"agent_key": AGENT_KEY, "count": WEBSHOP_INVOICES},
             ).raise_for_status()
+        send_other_feeds()
         print(INSTRUCTIONS.format(odoo=ODOO_URL, sandbox=SANDBOX_URL, **account))
         while all(child.poll() is None for child in children):
             time.sleep(1)
@@ -246,13 +305,21 @@ INSTRUCTIONS = """
  Company:  {company}, Számlázz.hu connection: {state}
 
  1. Inventory > Configuration > Számlázz.hu > Accounts: the company is
-    connected; its push URL and IPN URL are registered at the sandbox.
+    connected; its four push URLs and its IPN URL are registered at the
+    sandbox (tab "Register at Számlázz.hu").
  2. The sandbox has issued webshop invoices and pushed them to
     {push_url}.
     Inventory > Számlázz.hu > Documents ("Import now" if the scheduled
     action has not run yet): each is a validated delivery, and
     Inventory > Products shows on-hand quantities of DEMO-SKU-* dropping.
- 3. Sales > a quotation > "Számlázz.hu Proforma" > Create Proforma; pay it in the sandbox:
+ 3. A shop receipt (nyugta) BOLT-... came in the daily receipt batch: it
+    is a document too, and its delivery took 2 x DEMO-SKU-1 from stock.
+ 4. Inventory > Számlázz.hu > Supplier invoices: the supplier's invoice
+    left a receipt to check (Inventory > Receipts, not validated: count
+    the goods, then Validate). Its gift box item matches no product: pick
+    one on the Items tab, and the next invoice of that supplier matches it
+    by itself.
+ 5. Sales > a quotation > "Számlázz.hu Proforma" > Create Proforma; pay it in the sandbox:
     curl -X POST {sandbox}/_sandbox/documents/<number>/pay \\
          -H 'Content-Type: application/json' -d '{{"agent_key": "sandbox-demo-key"}}'
     the sandbox pushes the invoice; after the next import (or "Import now") the proforma

@@ -13,10 +13,12 @@ from werkzeug.exceptions import BadRequest, Forbidden, ServiceUnavailable
 from ..exceptions import IntakeConflictError
 from ..szamlazz_agent import (
     build_bank_transactions_acknowledgement,
+    build_incoming_invoice_acknowledgement,
     build_push_acknowledgement,
     build_receipt_batch_acknowledgement,
     errors,
     parse_bank_transactions,
+    parse_incoming_invoice,
     parse_receipt_batch,
     parse_szamla_document,
 )
@@ -98,6 +100,24 @@ class SzamlazzPushController(http.Controller):
             parse_szamla_document,
             lambda account, document: invoices._store_document(account, document, "push"),
             build_push_acknowledgement,
+        )
+
+    @http.route(
+        "/szamlazz/push/incoming",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def szamlazz_push_incoming(self, **_kwargs):
+        """One supplier invoice (`szamlabe`) per request, answered with `szamlabevalasz`."""
+        invoices = request.env["szamlazz.supplier.invoice"].sudo()
+        return self._receive_push(
+            "szamlabe",
+            parse_incoming_invoice,
+            invoices._store_document,
+            build_incoming_invoice_acknowledgement,
         )
 
     @http.route(

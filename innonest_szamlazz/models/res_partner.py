@@ -14,6 +14,13 @@ class ResPartner(models.Model):
         help="The buyer identifier (azonosito) on Számlázz.hu invoices; invoices that "
         "carry it are matched to this contact.",
     )
+    szamlazz_supplier_id = fields.Integer(
+        string="Számlázz.hu Supplier ID",
+        index="btree_not_null",
+        copy=False,
+        help="Számlázz.hu's id of this supplier (szallito/id) on incoming invoices; "
+        "remembered when an incoming invoice is matched to this contact.",
+    )
     szamlazz_document_count = fields.Integer(
         "Számlázz.hu documents",
         compute="_compute_szamlazz_document_count",

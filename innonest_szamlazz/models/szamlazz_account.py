@@ -189,6 +189,11 @@ class SzamlazzAccount(models.Model):
         compute="_compute_callback_urls",
         help="Data connection: outgoing invoices (szamla).",
     )
+    incoming_push_url = fields.Char(
+        string="Supplier Invoices Push URL",
+        compute="_compute_callback_urls",
+        help="Data connection: incoming supplier invoices (szamlabe).",
+    )
     receipt_push_url = fields.Char(
         string="Receipts Push URL",
         compute="_compute_callback_urls",
@@ -230,6 +235,11 @@ class SzamlazzAccount(models.Model):
         check_company=True,
         help="The partner of the deliveries of receipts (nyugta), which name no buyer; "
         "empty: the deliveries have no partner.",
+    )
+    receiving_warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        check_company=True,
+        help="Goods on supplier invoices are received here; empty: the company's first warehouse.",
     )
     document_intake = fields.Selection(
         [
@@ -310,6 +320,7 @@ class SzamlazzAccount(models.Model):
         base_url = base_url.rstrip("/")
         for account in self:
             account.push_url = base_url + "/szamlazz/push"
+            account.incoming_push_url = base_url + "/szamlazz/push/incoming"
             account.receipt_push_url = base_url + "/szamlazz/push/receipts"
             account.bank_push_url = base_url + "/szamlazz/push/bank"
             account.ipn_url = "%s/szamlazz/ipn/%d" % (base_url, account.id) if account.id else False
@@ -985,6 +996,11 @@ class SzamlazzAccount(models.Model):
         self._auto_commit()
         Invoice = self.env["szamlazz.invoice"].sudo()
         processed, remaining = Invoice._process_inbox_batch(accounts)
+        supplier_processed, supplier_remaining = self.env[
+            "szamlazz.supplier.invoice"
+        ]._process_inbox_batch(accounts, Invoice._batch_size())
+        processed += supplier_processed
+        remaining += supplier_remaining
         remaining += Invoice.search_count(
             [("requery_requested", "=", True), ("account_id", "in", accounts.ids)]
         )

@@ -5,7 +5,7 @@ import re
 from odoo import api, models
 from odoo.tools import email_normalize_all
 
-from ..szamlazz_agent import hungarian_tax_core, hungarian_tax_number
+from ..szamlazz_agent import Buyer, hungarian_tax_core, hungarian_tax_number
 
 # Számlázz.hu leaves the country empty for Hungarian buyers and spells it in Hungarian.
 _HUNGARY_SPELLINGS = {"", "hu", "hun", "magyarorszag", "magyarország", "hungary"}
@@ -110,6 +110,65 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
                     matches[index] = (partner, rule)
                     break
         return matches
+
+    @api.model
+    def _match_suppliers(self, company, suppliers):
+        """``{index in suppliers: (partner, rule)}`` for the suppliers (``Seller``) of
+        incoming invoices that match a partner. The same order as for buyers; the identifier
+        is Számlázz.hu's own id of the supplier (``szallito/id``), which Odoo remembers on
+        the partner (``szamlazz_supplier_id``) once matched."""
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        ids = {supplier.id for supplier in suppliers if supplier and supplier.id}
+        by_id = {}
+        if ids:
+            for partner in Partner.search(
+                [
+                    ("company_id", "in", [False, company.id]),
+                    ("szamlazz_supplier_id", "in", list(ids)),
+                ],
+                order="active desc, id",
+            ):
+                by_id.setdefault(partner.szamlazz_supplier_id, partner)
+        matches = {
+            index: (by_id[supplier.id], "identifier")
+            for index, supplier in enumerate(suppliers)
+            if supplier and supplier.id in by_id
+        }
+        rest = [index for index in range(len(suppliers)) if index not in matches]
+        found = self._match_buyers(company, [self._supplier_as_buyer(suppliers[i]) for i in rest])
+        for position, match in found.items():
+            matches[rest[position]] = match
+        return matches
+
+    @api.model
+    def _supplier_as_buyer(self, supplier):
+        """A supplier in the shape the buyer rules read; it has no buyer identifier."""
+        return Buyer(
+            id=None,
+            name=supplier.name,
+            identifier=None,
+            address=supplier.address,
+            postal_address=None,
+            email=None,
+            tax_number=supplier.tax_number,
+            group_id=supplier.group_id,
+            eu_tax_number=supplier.eu_tax_number,
+            location=None,
+            private_person=False,
+        )
+
+    @api.model
+    def _supplier_partner_values(self, supplier):
+        """A new partner from a supplier that matched none: a company, and a vendor where
+        Invoicing is installed (``supplier_rank`` is the account module's)."""
+        values = dict(
+            self._partner_values(self._supplier_as_buyer(supplier)),
+            is_company=True,
+            szamlazz_supplier_id=supplier.id or False,
+        )
+        if "supplier_rank" in self.env["res.partner"]._fields:
+            values["supplier_rank"] = 1
+        return values
 
     @api.model
     def _buyer_keys(self, buyer):

@@ -106,6 +106,7 @@ class SzamlazzHttpCase(SzamlazzSandboxMixin, HttpCase):
             {
                 "agent_key": SANDBOX_AGENT_KEY,
                 "push_url": self.base_url() + "/szamlazz/push",
+                "incoming_push_url": self.base_url() + "/szamlazz/push/incoming",
                 "receipt_push_url": self.base_url() + "/szamlazz/push/receipts",
                 "bank_push_url": self.base_url() + "/szamlazz/push/bank",
                 "push_key": self.account.push_key,

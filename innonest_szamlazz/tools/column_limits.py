@@ -9,9 +9,9 @@ MAX_AMOUNT = Decimal("1e15")
 
 
 def unstorable_values(document):
-    """Why ``document`` (an outgoing invoice or a receipt) cannot be stored as it is, in
-    words; empty when it can."""
-    parts = document.number_parts
+    """Why ``document`` (an outgoing invoice, a receipt or an incoming invoice) cannot be
+    stored as it is, in words; empty when it can."""
+    parts = getattr(document, "number_parts", None)
     texts = [
         ("the number", document.number),
         ("the order number", document.order_number),
@@ -25,6 +25,8 @@ def unstorable_values(document):
         ("alap/id", document.internal_id),
         ("the sequence of the number", parts and parts.sequence),
         ("the year of the number", parts and parts.year),
+        ("alap/gazdEsemAzon", getattr(document, "economic_event_id", None)),
+        ("szallito/id", getattr(getattr(document, "supplier", None), "id", None)),
     ] + [("tetel/sztetordering", item.ordering) for item in document.items]
     amounts = [("totalossz", document.gross), ("totalossz", document.net)] + [
         ("tetel", value)

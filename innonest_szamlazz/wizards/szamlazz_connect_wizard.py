@@ -77,6 +77,7 @@ class SzamlazzConnectWizard(models.TransientModel):
     taxpayer_name = fields.Char(readonly=True)
     line_ids = fields.One2many("szamlazz.connect.wizard.line", "wizard_id", "Company Data")
     push_url = fields.Char(related="account_id.push_url")
+    incoming_push_url = fields.Char(related="account_id.incoming_push_url")
     receipt_push_url = fields.Char(related="account_id.receipt_push_url")
     bank_push_url = fields.Char(related="account_id.bank_push_url")
     ipn_url = fields.Char(related="account_id.ipn_url")
