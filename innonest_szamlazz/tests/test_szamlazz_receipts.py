@@ -4,6 +4,7 @@ about the documents it names."""
 
 import base64
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import SANDBOX_AGENT_KEY, SzamlazzHttpCase
@@ -83,6 +84,50 @@ class TestReceiptsAndBankTransactions(StockMixin, SzamlazzHttpCase):
         self.assertEqual(len(storno), 1)
         self.assertEqual(self.available(), 9, "the storno brought the 2 coffees back")
         self.assertTrue(self.find(first).cancelled)
+
+    def test_storno_receipt_in_an_earlier_batch_than_its_receipt(self):
+        """Yesterday's batch was not delivered before today's, which holds the storno."""
+        self.register_push_target()
+        yesterday = fields.Date.subtract(fields.Date.context_today(self.env.user), days=1)
+        self.account.backfill_date = yesterday
+        number = self.sandbox.control(
+            "POST",
+            "receipts",
+            {
+                "agent_key": SANDBOX_AGENT_KEY,
+                "prefix": "BOLT",
+                "issue_date": str(yesterday),
+                "items": [
+                    {
+                        "name": "Kávé",
+                        "identifier": "T4H-COFFEE",
+                        "quantity": 3,
+                        "net_unit_price": 1000,
+                    }
+                ],
+            },
+        )["number"]
+        self.sandbox.control(
+            "POST", "receipts/%s/storno" % number, {"agent_key": SANDBOX_AGENT_KEY}
+        )
+        today = str(fields.Date.context_today(self.env.user))
+        self.sandbox.control(
+            "POST", "receipts/send-batch", {"agent_key": SANDBOX_AGENT_KEY, "date": today}
+        )
+        self.deliver()
+        self.env["szamlazz.account"]._cron_import_documents()
+        storno = self.env["szamlazz.invoice"].search([("referenced_number", "=", number)])
+        self.assertEqual(storno.kind, "SN")
+        self.assertEqual(storno.state, "needs_attention", "it waits for its receipt")
+        self.assertEqual(self.available(), 10)
+
+        self.send_batch()
+        self.env["szamlazz.account"]._cron_import_documents()
+        self.env["szamlazz.account"]._cron_import_documents()
+        self.assertEqual(self.find(number).state, "done")
+        self.assertEqual(storno.state, "done", storno.state_reason)
+        self.assertEqual(self.available(), 10, "sold and brought back: nothing missing")
+        self.assertEqual(len(self.find(number).picking_ids | storno.picking_ids), 2)
 
     def test_a_bank_transaction_only_asks_again(self):
         self.register_push_target()
