@@ -7,6 +7,7 @@ from ..szamlazz_agent import InvoiceItemRequest
 from ..tools.vat_keys import VAT_KEYS
 
 DEFAULT_VAT_KEY = "27"
+UNIT_PRICE_DIGITS = (16, 6)
 
 
 class SzamlazzProformaWizardLine(models.TransientModel):
@@ -43,7 +44,9 @@ class SzamlazzProformaWizardLine(models.TransientModel):
         required=True,
     )
     net_unit_price = fields.Float(
-        digits="Product Price",
+        # Finer than "Product Price": a discounted price (6 990 less 7.5 %) must reach
+        # Számlázz.hu unrounded, or its line total differs from the order's.
+        digits=UNIT_PRICE_DIGITS,
         compute="_compute_from_product",
         store=True,
         readonly=False,
@@ -86,12 +89,13 @@ class SzamlazzProformaWizardLine(models.TransientModel):
         """The item as sent: the client computes net, VAT and gross from these."""
         self.ensure_one()
         quantity_digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
-        price_digits = self.env["decimal.precision"].precision_get("Product Price")
         return InvoiceItemRequest(
             name=self.name,
             quantity=Decimal(float_repr(self.quantity, quantity_digits)),
             unit=self.unit,
-            net_unit_price=Decimal(float_repr(self.net_unit_price, price_digits)),
+            net_unit_price=Decimal(
+                float_repr(self.net_unit_price, UNIT_PRICE_DIGITS[1])
+            ).normalize(),
             vat_rate=self.vat_key,
             identifier=self.identifier or None,
         )

@@ -1,4 +1,4 @@
-from odoo import Command, _, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.addons.innonest_szamlazz.models.szamlazz_agent_write import PENDING_STATES
 from odoo.exceptions import UserError
 
@@ -25,8 +25,16 @@ class SaleOrder(models.Model):
         help="The webshop invoice this order was made from: the order is invoiced by it, "
         "at Számlázz.hu, and never asks to be invoiced in Odoo.",
     )
+    szamlazz_billing_invoice_id = fields.Many2one(
+        "szamlazz.invoice",
+        string="Invoiced by",
+        compute="_compute_szamlazz_billing_invoice_id",
+        help="The Számlázz.hu invoice of this order: the webshop invoice it was made from, "
+        "or the invoice its paid proforma became. The order is invoiced by it, never again "
+        "in Odoo.",
+    )
     szamlazz_invoice_payment_state = fields.Selection(
-        related="szamlazz_invoice_id.payment_state", string="Számlázz.hu Payment"
+        related="szamlazz_billing_invoice_id.payment_state", string="Számlázz.hu Payment"
     )
     szamlazz_cancelled = fields.Boolean(
         string="Cancelled at Számlázz.hu",
@@ -44,6 +52,13 @@ class SaleOrder(models.Model):
     szamlazz_pending_write_message = fields.Char(
         string="Proforma Check", compute="_compute_szamlazz_pending_write_id"
     )
+
+    @api.depends("szamlazz_invoice_id", "szamlazz_proforma_id.final_invoice_id")
+    def _compute_szamlazz_billing_invoice_id(self):
+        for order in self:
+            order.szamlazz_billing_invoice_id = (
+                order.szamlazz_invoice_id or order.szamlazz_proforma_id.final_invoice_id
+            )
 
     def _compute_szamlazz_pending_write_id(self):
         writes = (
@@ -76,9 +91,7 @@ class SaleOrder(models.Model):
                 return self.action_view_szamlazz_proforma()
             if answer is not None:
                 return answer
-        lines = self.order_line.filtered(
-            lambda line: not line.display_type and not line.is_downpayment and line.product_uom_qty
-        )
+        lines = self._szamlazz_proforma_lines()
         if not lines:
             raise UserError(_("Add a product to the order before asking for a proforma."))
         return (
@@ -90,12 +103,29 @@ class SaleOrder(models.Model):
                     "sale_order_id": self.id,
                     "partner_id": self.partner_invoice_id.id,
                     "currency_id": self.currency_id.id,
+                    "exchange_rate": self._szamlazz_exchange_rate(),
                     "order_number": self.name,
                     "line_ids": [
                         Command.create(line._szamlazz_proforma_line_values()) for line in lines
                     ],
                 }
             )
+        )
+
+    def _szamlazz_proforma_lines(self):
+        """The order lines a proforma asks payment for."""
+        return self.order_line.filtered(
+            lambda line: not line.display_type and not line.is_downpayment and line.product_uom_qty
+        )
+
+    def _szamlazz_exchange_rate(self):
+        """HUF per unit of a foreign-currency order, at the order's date, as Odoo's rates
+        say; 0 (Számlázz.hu takes the MNB rate) when Odoo has no forint rate."""
+        forint = self.env.ref("base.HUF")
+        if self.currency_id == forint or not forint.active:
+            return 0.0
+        return self.currency_id._get_conversion_rate(
+            self.currency_id, forint, self.company_id, self.date_order or fields.Date.today()
         )
 
     def action_view_szamlazz_proforma(self):
@@ -112,6 +142,6 @@ class SaleOrder(models.Model):
         return {
             "type": "ir.actions.act_window",
             "res_model": "szamlazz.invoice",
-            "res_id": self.szamlazz_invoice_id.id,
+            "res_id": self.szamlazz_billing_invoice_id.id,
             "view_mode": "form",
         }

@@ -309,6 +309,13 @@ class TestSaleProforma(SzamlazzHttpCase):
         self.pay_at_szamlazz(self.order.szamlazz_proforma_id)
 
         self.assertEqual(self.order.state, "sale")
+        self.assertEqual(
+            self.order.invoice_status, "invoiced", "no Create Invoice: the invoice exists"
+        )
+        self.assertEqual(
+            self.order.szamlazz_billing_invoice_id,
+            self.order.szamlazz_proforma_id.final_invoice_id,
+        )
         self.assertEqual(len(self.order.picking_ids), 1, "only the order's own delivery")
         self.assertEqual(self.order.picking_ids.state, "done")
         self.assertEqual(self.available(self.coffee), 8)
