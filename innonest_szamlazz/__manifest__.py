@@ -17,6 +17,7 @@
         "wizards/szamlazz_proforma_wizard_views.xml",
         "wizards/szamlazz_reminder_wizard_views.xml",
         "wizards/szamlazz_payment_wizard_views.xml",
+        "wizards/szamlazz_line_map_wizard_views.xml",
         "views/szamlazz_account_views.xml",
         "views/szamlazz_prefix_views.xml",
         "views/res_config_settings_views.xml",

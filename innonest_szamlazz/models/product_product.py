@@ -37,9 +37,41 @@ class ProductProduct(models.Model):
         for product in self:
             product.szamlazz_document_count = len(invoice_ids.get(product.id, ()))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        products = super().create(vals_list)
+        products._reprocess_documents_waiting_for_them()
+        return products
+
+    def _reprocess_documents_waiting_for_them(self):
+        """Documents held back because no product had an item's code go through
+        processing again once a product with that code exists (created from the item or
+        anywhere else), without anyone clicking Re-process."""
+        codes = {
+            code
+            for product in self
+            for code in (product.default_code, product.szamlazz_identifier)
+            if code
+        }
+        if not codes:
+            return
+        waiting = (
+            self.env["szamlazz.invoice.line"]
+            .sudo()
+            .search([("stock_status", "=", "unknown_product"), ("identifier", "in", list(codes))])
+            .invoice_id.filtered(lambda invoice: invoice.state == "needs_attention")
+        )
+        if waiting:
+            waiting._set_received()
+            waiting._process()
+
     def write(self, vals):
-        if "default_code" not in vals or "szamlazz_identifier" in vals:
+        if "default_code" not in vals and "szamlazz_identifier" not in vals:
             return super().write(vals)
+        if "default_code" not in vals or "szamlazz_identifier" in vals:
+            result = super().write(vals)
+            self._reprocess_documents_waiting_for_them()
+            return result
         # An identifier that still equals the old Internal Reference follows it; one
         # set by hand is kept.
         following = self.filtered(
@@ -48,6 +80,7 @@ class ProductProduct(models.Model):
         result = super().write(vals)
         if following:
             following.write({"szamlazz_identifier": vals["default_code"]})
+        self._reprocess_documents_waiting_for_them()
         return result
 
     def action_view_szamlazz_documents(self):

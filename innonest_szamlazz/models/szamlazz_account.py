@@ -34,6 +34,7 @@ from ..tools import document_kinds
 from ..tools.agent_user_error import connection_check_message
 from ..tools.params import positive_int_param
 from ..tools.series_search import first_sequence_issued_from
+from .szamlazz_buyer_matcher import normalize_text
 
 _logger = logging.getLogger(__name__)
 # {(database, account id): (fingerprint of URL and key, AgentClient)} per thread.
@@ -46,6 +47,12 @@ AGENT_URL_PARAMETER = "innonest_szamlazz.agent_url"
 DEFAULT_READ_TIMEOUT = 60
 
 # Languages an invoice can be issued in at Számlázz.hu (szamlaNyelve).
+# Hungarian webshops' usual non-goods items; the account's list is editable.
+DEFAULT_SERVICE_ITEM_NAMES = (
+    "Szállítási díj\nSzállítás\nHázhozszállítás\nFuvardíj\nPostaköltség\nCsomagolás\n"
+    "Csomagolási díj\nUtánvét díja\nUtánvételi díj\nKezelési költség\nKezelési díj"
+)
+
 INVOICE_LANGUAGES = [
     ("hu", "Hungarian"),
     ("en", "English"),
@@ -236,6 +243,13 @@ class SzamlazzAccount(models.Model):
         help="The partner of the deliveries of receipts (nyugta), which name no buyer; "
         "empty: the deliveries have no partner.",
     )
+    service_item_names = fields.Text(
+        string="Service Items",
+        default=DEFAULT_SERVICE_ITEM_NAMES,
+        help="Names of items that are not goods (shipping, packaging, fees), one per line. "
+        "An item without identifier whose name starts with one of them moves no stock and "
+        "never holds its document back; case and punctuation do not matter.",
+    )
     receiving_warehouse_id = fields.Many2one(
         "stock.warehouse",
         check_company=True,
@@ -306,6 +320,16 @@ class SzamlazzAccount(models.Model):
             "account of %(this)s, or disconnect %(company)s first.",
             company=holder.company_id.name,
             this=self.company_id.name,
+        )
+
+    def _is_service_item(self, name):
+        """Whether an item called ``name`` is one of the account's service items."""
+        self.ensure_one()
+        item = normalize_text(name)
+        return bool(item) and any(
+            item == service or item.startswith(service + " ")
+            for service in map(normalize_text, (self.service_item_names or "").splitlines())
+            if service
         )
 
     def _import_start_date(self):

@@ -224,6 +224,9 @@ class SzamlazzInvoice(models.Model):
         compute="_compute_payment_state",
         search="_search_payment_state",
     )
+    language = fields.Char(
+        readonly=True, help="The document's language (nyelv): a buyer created from it speaks it."
+    )
     order_number = fields.Char(readonly=True, index=True)
     email = fields.Char(readonly=True, help="The address the document itself was sent to.")
     note = fields.Text(readonly=True)
@@ -573,6 +576,7 @@ class SzamlazzInvoice(models.Model):
             "amount_vat": _amount(document.vat),
             "amount_gross": _amount(document.gross),
             "order_number": document.order_number,
+            "language": document.language,
             "email": document.email,
             "note": document.note,
             "is_test": document.test,
@@ -1060,7 +1064,11 @@ class SzamlazzInvoice(models.Model):
             ]
             self.message_post(body="\n".join(lines))
         else:
-            self.partner_id = self.env["res.partner"].sudo().create(matcher._partner_values(buyer))
+            self.partner_id = (
+                self.env["res.partner"]
+                .sudo()
+                .create(dict(matcher._partner_values(buyer), lang=self._buyer_language()))
+            )
             for key in buyer_keys:
                 lookups["new_partners"].setdefault(key, self.partner_id)
             self.message_post(
@@ -1068,6 +1076,19 @@ class SzamlazzInvoice(models.Model):
                     "No partner matched the buyer; %s was created.", self.partner_id.display_name
                 )
             )
+
+    def _buyer_language(self):
+        """The Odoo language of a buyer created from this document: the document's own
+        (nyelv), else the account's invoice language, if Odoo has it installed; else the
+        company's. Proformas and reminders then speak to the buyer in it."""
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        for wanted in (self.language, self.account_id.language):
+            # Számlázz.hu says "cz" for Czech.
+            prefix = {"cz": "cs"}.get(wanted, wanted)
+            match = next((code for code in installed if code.split("_")[0] == prefix), None)
+            if prefix and match:
+                return match
+        return self.company_id.partner_id.lang or False
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -1197,7 +1218,9 @@ class SzamlazzInvoice(models.Model):
         ``lookups``: the batch's products, prefixes and warehouses (:meth:`_batch_lookups`)."""
         self.ensure_one()
         kind = document_kinds.kind_of(self.kind)
-        pending = self.line_ids.filtered(lambda line: not line.stock_move_ids)
+        pending = self.line_ids.filtered(
+            lambda line: not line.stock_move_ids and line.stock_status != "not_stock"
+        )
         history_reason = self._before_import_start_reason()
         if history_reason:
             self._leave_history_alone(pending, history_reason)
@@ -1226,8 +1249,17 @@ class SzamlazzInvoice(models.Model):
         products = lookups["products"].get(self.company_id.id, {})
         problems, to_move = [], []
         for line in pending:
-            product = products.get(line.identifier) if line.identifier else None
-            if not line.identifier:
+            product = (
+                line.product_id
+                if line.product_chosen
+                else products.get(line.identifier)
+                if line.identifier
+                else None
+            )
+            by_code = not line.product_chosen
+            if by_code and not line.identifier and self.account_id._is_service_item(line.name):
+                line.stock_status = "service_item"
+            elif by_code and not line.identifier:
                 line.stock_status = "no_identifier"
                 problems.append(
                     _("Item “%s” has no identifier, no stock was moved for it.", line.name)

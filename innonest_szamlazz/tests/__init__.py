@@ -19,3 +19,4 @@ from . import test_szamlazz_parse_once
 from . import test_szamlazz_invoice_state
 from . import test_szamlazz_receipts
 from . import test_szamlazz_supplier_invoices
+from . import test_szamlazz_item_fixes

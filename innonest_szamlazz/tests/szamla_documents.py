@@ -39,6 +39,7 @@ def szamla_xml(
     omit=(),
     namespace=NAMESPACE,
     raw_quantities=None,
+    language="hu",
 ):
     """``items``: ``(name, identifier, quantity, net_unit_price)``; ``payments``:
     ``(date, amount)``; ``buyer``: dict of name, identifier, tax_number, eu_tax_number,
@@ -88,7 +89,7 @@ def szamla_xml(
     add(basics, "fizmodunified", "átutalás")
     add(basics, "keszpenz", "false")
     add(basics, "rendelesszam", order_number)
-    add(basics, "nyelv", "hu")
+    add(basics, "nyelv", language)
     add(basics, "devizanem", currency, always=True)
     for flag in ("penzforg", "kata", "katafokonyv"):
         add(basics, flag, "false")

@@ -155,6 +155,26 @@ class SzamlazzBuyerMatchingCase(TransactionCase):
         again._process()
         self.assertEqual(again.partner_id, partner)
 
+    def test_new_buyer_speaks_the_language_of_its_document(self):
+        self.env["res.lang"]._activate_lang("hu_HU")
+        self.env["res.lang"]._activate_lang("de_DE")
+        buyers = []
+        for number, language in (("D-T4M-2026-21", "hu"), ("D-T4M-2026-22", "de")):
+            invoice = self.env["szamlazz.invoice"]._receive_xml(
+                self.account,
+                szamla_xml(
+                    number,
+                    kind="D",
+                    buyer={"name": "Vevő %s" % language, "zip": "1%s" % number[-2:]},
+                    items=[("Tétel", None, 1, 100)],
+                    language=language,
+                ),
+                "push",
+            )
+            invoice._process()
+            buyers.append(invoice.partner_id)
+        self.assertEqual([buyer.lang for buyer in buyers], ["hu_HU", "de_DE"])
+
     def test_same_new_buyer_twice_in_one_batch_is_one_partner(self):
         buyer = {
             "name": "Magán Péter",

@@ -145,13 +145,13 @@ class SzamlazzProcessingCase(TransactionCase):
                 items=[
                     ("Bögre", "T4-MUG", 1, 1000),
                     ("Új termék", "T4-NEW", 2, 500),
-                    ("Csomagolás", None, 1, 100),
+                    ("Ajándékkártya", None, 1, 100),
                 ],
             )
         )
         self.assertEqual(invoice.state, "needs_attention")
         self.assertIn("T4-NEW", invoice.state_reason)
-        self.assertIn("Csomagolás", invoice.state_reason)
+        self.assertIn("Ajándékkártya", invoice.state_reason)
         self.assertEqual(self.available(self.mug), 9, "known items move at once")
         self.assertTrue(
             any("T4-NEW" in body for body in invoice.message_ids.mapped("body")),
@@ -171,7 +171,24 @@ class SzamlazzProcessingCase(TransactionCase):
         self.assertEqual(self.available(self.mug), 9, "the mug is not moved a second time")
         self.assertEqual(invoice.state, "needs_attention")
         self.assertNotIn("T4-NEW", invoice.state_reason)
-        self.assertIn("Csomagolás", invoice.state_reason)
+        self.assertIn("Ajándékkártya", invoice.state_reason)
+
+    def test_shipping_item_without_identifier_never_holds_the_invoice_back(self):
+        invoice = self.receive(
+            szamla_xml(
+                "T4-2026-51",
+                items=[("Bögre", "T4-MUG", 1, 1000), ("Szállítási díj (GLS)", None, 1, 1490)],
+            )
+        )
+        self.assertEqual(invoice.state, "done", invoice.state_reason)
+        shipping = invoice.line_ids.filtered(lambda line: not line.identifier)
+        self.assertEqual(shipping.stock_status, "service_item")
+        self.assertEqual(self.available(self.mug), 9)
+
+        # A shop whose list does not name it is asked, as before.
+        self.account.service_item_names = "Csomagolás"
+        other = self.receive(szamla_xml("T4-2026-52", items=[("Szállítási díj", None, 1, 1490)]))
+        self.assertEqual(other.state, "needs_attention")
 
     def test_storno_returns_what_the_invoice_moved(self):
         items = [("Bögre", "T4-MUG", 2, 1000), ("Csésze", "T4-CUP", 1, 800)]

@@ -28,7 +28,7 @@ class TestReceiptsAndBankTransactions(StockMixin, SzamlazzHttpCase):
                         "quantity": quantity,
                         "net_unit_price": 1000,
                     },
-                    {"name": "Csomagolás", "quantity": 1, "net_unit_price": 50},
+                    {"name": "Ajándék matrica", "quantity": 1, "net_unit_price": 50},
                 ],
             },
         )["number"]
@@ -56,7 +56,7 @@ class TestReceiptsAndBankTransactions(StockMixin, SzamlazzHttpCase):
         self.assertEqual(self.available(), 7)
         receipt = self.find(first)
         self.assertEqual(receipt.picking_ids.partner_id, walk_in)
-        self.assertEqual(receipt.state, "needs_attention", "the packaging item has no identifier")
+        self.assertEqual(receipt.state, "needs_attention", "the sticker item has no identifier")
         self.assertFalse(receipt.payment_state, "a receipt is paid when issued")
 
         # The same batch again (Számlázz.hu resends what it thinks was not acknowledged).
@@ -127,7 +127,10 @@ class TestReceiptsAndBankTransactions(StockMixin, SzamlazzHttpCase):
         self.assertEqual(self.find(number).state, "done")
         self.assertEqual(storno.state, "done", storno.state_reason)
         self.assertEqual(self.available(), 10, "sold and brought back: nothing missing")
-        self.assertEqual(len(self.find(number).picking_ids | storno.picking_ids), 2)
+        self.assertFalse(
+            self.find(number).picking_ids | storno.picking_ids,
+            "the storno was there first: nothing left, nothing to bring back",
+        )
 
     def test_a_bank_transaction_only_asks_again(self):
         self.register_push_target()
