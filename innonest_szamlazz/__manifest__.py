@@ -25,6 +25,7 @@
         "views/product_template_views.xml",
         "views/product_product_views.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/ir_sequence_data.xml",
         "views/szamlazz_invoice_views.xml",
         "views/stock_picking_views.xml",

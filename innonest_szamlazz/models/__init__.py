@@ -1,6 +1,7 @@
 from . import szamlazz_prefix
 from . import szamlazz_account
 from . import szamlazz_buyer_matcher
+from . import szamlazz_attention_mixin
 from . import szamlazz_invoice
 from . import szamlazz_invoice_arrival
 from . import szamlazz_invoice_line

@@ -243,6 +243,15 @@ class SzamlazzAccount(models.Model):
         help="The partner of the deliveries of receipts (nyugta), which name no buyer; "
         "empty: the deliveries have no partner.",
     )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+        tracking=True,
+        help="Gets a to-do for every document that needs a person; it is marked done when "
+        "the document is. Empty: no to-dos.",
+    )
     service_item_names = fields.Text(
         string="Service Items",
         default=DEFAULT_SERVICE_ITEM_NAMES,

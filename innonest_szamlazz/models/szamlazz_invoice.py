@@ -93,7 +93,7 @@ def _amount(value):
 class SzamlazzInvoice(models.Model):
     _name = "szamlazz.invoice"
     _description = "Számlázz.hu document"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "szamlazz.attention.mixin"]
     _order = "issue_date desc, id desc"
     _rec_name = "number"
     _check_company_auto = True
@@ -803,6 +803,8 @@ class SzamlazzInvoice(models.Model):
             invoice.write({"state": state, "state_reason": reason or False})
             if changed and reason and state in ("needs_attention", "error"):
                 invoice.message_post(body=reason)
+            if changed:
+                invoice._szamlazz_attention_follow(state, reason)
 
     def _set_received(self):
         """A new version arrived, Re-process was asked, or what the document waited for is

@@ -42,7 +42,7 @@ def _amount(value):
 class SzamlazzSupplierInvoice(models.Model):
     _name = "szamlazz.supplier.invoice"
     _description = "Számlázz.hu supplier invoice"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "szamlazz.attention.mixin"]
     _order = "issue_date desc, id desc"
     _rec_name = "number"
     _check_company_auto = True
@@ -304,6 +304,8 @@ class SzamlazzSupplierInvoice(models.Model):
             invoice.write({"state": state, "state_reason": reason or False})
             if changed and reason and state in ("needs_attention", "error"):
                 invoice.message_post(body=reason)
+            if changed:
+                invoice._szamlazz_attention_follow(state, reason)
 
     def _set_received(self):
         self._update_state("received", ("received", "done", "needs_attention", "error"))

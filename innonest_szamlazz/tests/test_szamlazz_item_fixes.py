@@ -32,6 +32,7 @@ class TestItemFixes(TransactionCase):
             login="szamlazz_clerk",
             groups="stock.group_stock_user,innonest_szamlazz.group_szamlazz_user",
         )
+        cls.account.user_id = cls.clerk
 
     def receive(self, xml):
         invoice = self.env["szamlazz.invoice"]._receive_xml(self.account, xml, "push")
@@ -48,6 +49,9 @@ class TestItemFixes(TransactionCase):
 
     def test_create_product_from_the_item_processes_the_document(self):
         invoice, line = self.unknown_item_invoice("T4-2026-71")
+        todo = invoice.activity_ids
+        self.assertEqual(todo.user_id, self.clerk, "the responsible user is asked to act")
+        self.assertIn("T4-TEAPOT", str(todo.note))
         action = line.with_user(self.clerk).action_create_product()
         self.assertEqual(action["res_model"], "product.product")
         product = Form(self.env["product.product"].with_context(**action["context"])).save()
@@ -58,6 +62,7 @@ class TestItemFixes(TransactionCase):
         self.assertEqual(invoice.state, "done", invoice.state_reason)
         self.assertEqual(line.product_id, product)
         self.assertEqual(line.stock_move_ids.product_uom_qty, 2)
+        self.assertFalse(invoice.activity_ids, "the to-do is done with the document")
 
     def test_map_to_an_existing_product_sets_its_identifier(self):
         teapot = self.env["product.product"].create(
