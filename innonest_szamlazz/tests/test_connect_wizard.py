@@ -84,6 +84,20 @@ class TestConnectWizard(SzamlazzCase):
         wizard.action_done()
         self.assertEqual(str(account.backfill_date), "2026-01-01")
 
+    def test_new_country_leaves_no_state_of_the_old_one(self):
+        self.new_company.write(
+            {
+                "country_id": self.env.ref("base.us").id,
+                "state_id": self.env.ref("base.state_us_5").id,
+            }
+        )
+        wizard = self._wizard(self.new_company, agent_key=SHOP_KEY)
+        wizard.action_check_key()
+        wizard.line_ids.apply = True
+        wizard.action_apply_company_data()
+        self.assertEqual(self.new_company.country_id.code, "HU")
+        self.assertFalse(self.new_company.state_id, "no California on a Budapest address")
+
     def test_ticked_name_replaces_the_company_name(self):
         wizard = self._wizard(self.new_company, agent_key=SHOP_KEY)
         wizard.action_check_key()

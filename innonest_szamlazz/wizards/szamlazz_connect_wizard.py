@@ -199,7 +199,11 @@ class SzamlazzConnectWizard(models.TransientModel):
         self.ensure_one()
         chosen = self.line_ids.filtered("apply")
         if chosen:
-            self.company_id.write({line.field_name: line._value_to_write() for line in chosen})
+            company = self.company_id
+            company.write({line.field_name: line._value_to_write() for line in chosen})
+            if company.state_id and company.state_id.country_id != company.country_id:
+                # A state of the old country ("California (US)") on a Hungarian address.
+                company.state_id = False
             self.account_id.message_post(
                 body=_(
                     "Company data filled in from Számlázz.hu: %s",

@@ -168,9 +168,15 @@ class TestSaleProforma(SzamlazzHttpCase):
         )
         self.assertEqual(wizard.line_ids[0].net_unit_price, 6291, "the discount is in the price")
 
-        wizard.with_user(self.salesperson).action_create_proforma()
+        answer = wizard.with_user(self.salesperson).action_create_proforma()
 
         proforma = self.order.szamlazz_proforma_id
+        self.assertEqual(
+            answer["params"]["next"]["type"],
+            "ir.actions.act_window_close",
+            "back on the quotation, which now shows its proforma",
+        )
+        self.assertIn(proforma.number, answer["params"]["message"])
         self.assertEqual(proforma.kind, "D")
         self.assertEqual(proforma.sale_order_id, self.order)
         self.assertEqual(proforma.order_number, self.order.name)

@@ -30,6 +30,28 @@ class SzamlazzProformaWizard(models.TransientModel):
         )
         return write._answer_repeated_click() if write else None
 
+    def action_create_proforma(self):
+        """From a quotation, the user goes back to it (it shows the proforma) and is told
+        which proforma was made, instead of landing on the proforma."""
+        result = super().action_create_proforma()
+        proforma = self.proforma_id
+        if self.sale_order_id and proforma and result.get("res_model") == proforma._name:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "success",
+                    "message": _(
+                        "Proforma %(number)s asks %(buyer)s for %(amount)s.",
+                        number=proforma.number,
+                        buyer=proforma.partner_id.display_name or self.partner_id.display_name,
+                        amount=format_amount(self.env, proforma.amount_gross, proforma.currency_id),
+                    ),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        return result
+
     def _checked_account(self):
         if self.sale_order_id:
             unkeyed = self.line_ids.filtered(lambda line: not line.vat_key)
