@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools.misc import clean_context
 
 
 class ProductProduct(models.Model):
@@ -47,9 +48,10 @@ class ProductProduct(models.Model):
         """Documents held back because no product had an item's code go through
         processing again once a product with that code exists (created from the item or
         anywhere else), without anyone clicking Re-process."""
+        # A product not tracked in stock would let the document end without moving any.
         codes = {
             code
-            for product in self
+            for product in self.filtered("is_storable")
             for code in (product.default_code, product.szamlazz_identifier)
             if code
         }
@@ -62,6 +64,8 @@ class ProductProduct(models.Model):
             .invoice_id.filtered(lambda invoice: invoice.state == "needs_attention")
         )
         if waiting:
+            # Not the product form's defaults (default_name, ...): they would name pickings.
+            waiting = waiting.with_context(clean_context(self.env.context))
             waiting._set_received()
             waiting._process()
 

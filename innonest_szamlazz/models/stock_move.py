@@ -30,3 +30,10 @@ class StockMove(models.Model):
             "szamlazz_invoice_line_id",
             "szamlazz_supplier_line_id",
         ]
+
+    def _prepare_move_split_vals(self, qty):
+        # The rest of a partly received supplier item (its backorder) is still that item.
+        values = super()._prepare_move_split_vals(qty)
+        if self.szamlazz_supplier_line_id:
+            values["szamlazz_supplier_line_id"] = self.szamlazz_supplier_line_id.id
+        return values

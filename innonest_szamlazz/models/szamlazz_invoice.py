@@ -1236,7 +1236,7 @@ class SzamlazzInvoice(models.Model):
             pending.stock_status = "no_stock_effect"
             return []
         covering = self._document_covering_stock()
-        if covering or (self.cancelled and pending == self.line_ids):
+        if covering or (self.cancelled and not self.line_ids.stock_move_ids):
             # The goods left with the other document, or the storno came before any stock
             # moved: moving them now would count them twice.
             pending.stock_status = "covered"

@@ -99,6 +99,8 @@ class SzamlazzInvoiceLine(models.Model):
         """A new product filled from the item: its name, code, unit, net price and VAT
         key; saving it processes the document again by itself."""
         self._check_fixable()
+        if self.stock_status != "unknown_product":
+            raise UserError(_("Only an item whose code no product has can become a new product."))
         vat_key = self.vat_rate if self.vat_rate in dict(VAT_KEYS) else False
         return {
             "type": "ir.actions.act_window",

@@ -609,7 +609,7 @@ class SzamlazzSupplierInvoice(models.Model):
     def _put_on_receipt(self, lines):
         """Add a move per line to the invoice's receipt still waiting to be validated, or
         to a new one; the receipt is confirmed, never validated here."""
-        picking = self.picking_ids.filtered(
+        picking = self._receipts().filtered(
             lambda picking: picking.state not in ("done", "cancel")
         )[:1]
         if picking:
@@ -643,6 +643,8 @@ class SzamlazzSupplierInvoice(models.Model):
                     "location_dest_id": destination.id,
                     "company_id": self.company_id.id,
                     "szamlazz_supplier_line_id": line.id,
+                    # The supplier's price values the goods (average or FIFO costing).
+                    "price_unit": self._company_price(line.net_unit_price),
                 }
                 for line in lines
             ]
@@ -651,16 +653,28 @@ class SzamlazzSupplierInvoice(models.Model):
         picking.action_assign()
         lines.stock_status = "on_receipt"
 
+    def _receipts(self):
+        """Every receipt of this invoice's goods: the ones Odoo made and their backorders
+        (whose moves keep their item)."""
+        return self.picking_ids | self.line_ids.move_ids.picking_id
+
+    def _company_price(self, price):
+        currency, company = self.currency_id, self.company_id
+        if not currency or currency == company.currency_id:
+            return price
+        date = self.fulfillment_date or self.issue_date or fields.Date.today()
+        return currency._convert(price, company.currency_id, company, date, round=False)
+
     def _cancel_receipts(self):
         """Cancel the receipts of this invoice not validated yet; the validated ones."""
-        waiting = self.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel"))
+        waiting = self._receipts().filtered(lambda picking: picking.state not in ("done", "cancel"))
         if waiting:
             waiting.action_cancel()
             self.message_post(
                 body=_("Receipt %s cancelled: the supplier cancelled the invoice.")
                 % ", ".join(waiting.mapped("name"))
             )
-        return self.picking_ids.filtered(lambda picking: picking.state == "done")
+        return self._receipts().filtered(lambda picking: picking.state == "done")
 
     def _process_storno(self):
         """Cancel what the cancelled invoice put on a receipt; goods already received
@@ -731,7 +745,7 @@ class SzamlazzSupplierInvoice(models.Model):
         """Odoo's return of the receipt the cancelled invoice brought in, filled with what
         was received: the user checks it and confirms."""
         self.ensure_one()
-        received = self.referenced_invoice_id.picking_ids.filtered(
+        received = self.referenced_invoice_id._receipts().filtered(
             lambda picking: picking.state == "done"
         )
         returned = self.env["stock.picking"].search(

@@ -62,6 +62,9 @@ class TestItemFixes(TransactionCase):
         self.assertEqual(invoice.state, "done", invoice.state_reason)
         self.assertEqual(line.product_id, product)
         self.assertEqual(line.stock_move_ids.product_uom_qty, 2)
+        self.assertNotIn(
+            "Teáskanna", line.stock_move_ids.picking_id.name, "the form's defaults name nothing"
+        )
         self.assertFalse(invoice.activity_ids, "the to-do is done with the document")
 
     def test_map_to_an_existing_product_sets_its_identifier(self):
@@ -95,3 +98,45 @@ class TestItemFixes(TransactionCase):
         self.assertEqual(line.stock_status, "not_stock")
         invoice.action_reprocess()
         self.assertEqual(invoice.state, "done", "the choice sticks")
+
+    def test_a_product_not_tracked_in_stock_does_not_close_the_document(self):
+        invoice, _line = self.unknown_item_invoice("T4-2026-76")
+        self.env["product.product"].create({"name": "Teáskanna", "default_code": "T4-TEAPOT"})
+        self.assertEqual(invoice.state, "needs_attention", "it waits for a stocked product")
+
+    def test_cancelled_invoice_with_a_fee_marked_by_hand_never_delivers_later(self):
+        invoice = self.receive(
+            szamla_xml(
+                "T4-2026-77",
+                items=[
+                    ("Teáskanna 1 l", "T4-TEAPOT", 2, 4500),
+                    ("Díszcsomag", "GIFT-WRAP", 1, 300),
+                ],
+            )
+        )
+        invoice.line_ids.filtered(
+            lambda line: line.identifier == "GIFT-WRAP"
+        ).action_not_stock_item()
+        self.assertEqual(invoice.state, "needs_attention")
+        storno = self.receive(
+            szamla_xml(
+                "T4-2026-78",
+                kind="SS",
+                referenced="T4-2026-77",
+                items=[
+                    ("Teáskanna 1 l", "T4-TEAPOT", -2, 4500),
+                    ("Díszcsomag", "GIFT-WRAP", -1, 300),
+                ],
+            )
+        )
+        self.assertEqual(storno.state, "done", storno.state_reason)
+        teapot = self.env["product.product"].create(
+            {"name": "Teáskanna", "default_code": "T4-TEAPOT", "is_storable": True}
+        )
+        self.assertFalse(invoice.line_ids.stock_move_ids, "a cancelled invoice delivers nothing")
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(
+                teapot, self.stock, allow_negative=True
+            ),
+            0,
+        )

@@ -219,3 +219,16 @@ class TestSupplierInvoices(SzamlazzHttpCase):
         self.assertEqual(self.on_hand(self.beans), 0)
         storno.action_reprocess()
         self.assertEqual(storno.state, "done", storno.state_reason)
+
+    def test_storno_after_a_partial_receipt_cancels_the_backorder_too(self):
+        invoice = self.push_invoice([item("Kávébab", 10, 6000, "BEAN-1KG")])
+        receipt = invoice.picking_ids
+        receipt.move_ids.quantity = 4
+        receipt.move_ids.picked = True
+        receipt.with_context(cancel_backorder=False)._action_done()
+        backorder = receipt.backorder_ids
+        self.assertEqual(backorder.move_ids.product_uom_qty, 6)
+        storno = self.push_invoice(None, storno_of=invoice.number)
+        self.assertEqual(backorder.state, "cancel", "the 6 still expected are not expected")
+        self.assertEqual(storno.state, "needs_attention", "the 4 received go back by hand")
+        self.assertEqual(self.on_hand(self.beans), 4)

@@ -29,6 +29,8 @@ class SaleOrder(models.Model):
         "szamlazz.invoice",
         string="Invoiced by",
         compute="_compute_szamlazz_billing_invoice_id",
+        # Salespeople outside the Számlázz.hu groups open these orders too.
+        compute_sudo=True,
         help="The Számlázz.hu invoice of this order: the webshop invoice it was made from, "
         "or the invoice its paid proforma became. The order is invoiced by it, never again "
         "in Odoo.",
@@ -124,8 +126,24 @@ class SaleOrder(models.Model):
         forint = self.env.ref("base.HUF")
         if self.currency_id == forint or not forint.active:
             return 0.0
+        date = self.date_order or fields.Date.today()
+        # Odoo converts at 1.0 a currency it has no rate of: that is no rate at all.
+        unrated = (self.currency_id | forint) - self.company_id.currency_id
+        rated = (
+            self.env["res.currency.rate"]
+            .search(
+                [
+                    ("currency_id", "in", unrated.ids),
+                    ("name", "<=", date),
+                    ("company_id", "in", [False, self.company_id.id]),
+                ]
+            )
+            .currency_id
+        )
+        if unrated - rated:
+            return 0.0
         return self.currency_id._get_conversion_rate(
-            self.currency_id, forint, self.company_id, self.date_order or fields.Date.today()
+            self.currency_id, forint, self.company_id, date
         )
 
     def action_view_szamlazz_proforma(self):

@@ -118,3 +118,9 @@ class TestProformaAmounts(SzamlazzCase):
         with self.assertRaisesRegex(UserError, "but the order totals"):
             wizard.action_create_proforma()
         self.assertFalse(self.agent_creates(), "nothing was sent")
+
+    def test_without_a_forint_rate_szamlazz_takes_the_mnb_rate(self):
+        order = self.order(self.euro, [(self.mug, 1, 7.49, 0, self.vat_27)])
+        self.assertEqual(
+            self.wizard_of(order).exchange_rate, 0, "not Odoo's 1.0 for a currency without rates"
+        )

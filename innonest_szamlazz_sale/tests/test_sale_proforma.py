@@ -322,6 +322,13 @@ class TestSaleProforma(SzamlazzHttpCase):
             self.order.szamlazz_billing_invoice_id,
             self.order.szamlazz_proforma_id.final_invoice_id,
         )
+        seller = new_test_user(
+            self.env, login="plain_seller", groups="sales_team.group_sale_salesman_all_leads"
+        )
+        self.assertTrue(
+            self.order.with_user(seller).read(["szamlazz_billing_invoice_id"]),
+            "a salesperson without Számlázz.hu rights still opens the order",
+        )
         self.assertEqual(len(self.order.picking_ids), 1, "only the order's own delivery")
         self.assertEqual(self.order.picking_ids.state, "done")
         self.assertEqual(self.available(self.coffee), 8)
