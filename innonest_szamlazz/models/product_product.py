@@ -65,7 +65,8 @@ class ProductProduct(models.Model):
         )
         if waiting:
             # Not the product form's defaults (default_name, ...): they would name pickings.
-            waiting = waiting.with_context(clean_context(self.env.context))
+            # Replaced, not updated: the defaults must go.
+            waiting = waiting.with_context(clean_context(self.env.context))  # pylint: disable=context-overridden
             waiting._set_received()
             waiting._process()
 
