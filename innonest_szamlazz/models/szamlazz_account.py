@@ -1078,17 +1078,23 @@ class SzamlazzAccount(models.Model):
         """ "Import now" on the account form and the document list (all the user's accounts
         there)."""
         result = self.import_documents()
+        message = _(
+            "%(processed)s document(s) processed, %(remaining)s left for the scheduled action.",
+            **result,
+        )
+        # What went wrong in this run is said in the same toast, never next to a green one.
+        problems = [
+            account.import_last_error
+            for account in (self or self.search([])).sudo()
+            if account.import_last_error
+        ]
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": _("Számlázz.hu import"),
-                "message": _(
-                    "%(processed)s document(s) processed, %(remaining)s left for the "
-                    "scheduled action.",
-                    **result,
-                ),
-                "type": "success",
+                "message": "\n".join([message] + problems),
+                "type": "warning" if problems else "success",
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

@@ -210,6 +210,15 @@ class TestSzamlazzAccount(SzamlazzCase):
         self.assertEqual(self.account.state, "connected")
         self.assertIn("under maintenance", self.account.last_error)
 
+    def test_import_now_during_an_outage_says_so_instead_of_success(self):
+        self.env["szamlazz.prefix"].create(
+            {"account_id": self.account.id, "name": "WEB", "is_webshop": True}
+        )
+        self.sandbox.control("POST", "faults", {"kind": "maintenance", "times": 20})
+        answer = self.account.action_import_now()
+        self.assertEqual(answer["params"]["type"], "warning")
+        self.assertIn("could not be asked", answer["params"]["message"])
+
     def test_the_import_recovers_an_account_in_error_by_itself(self):
         self.company.vat = "12345678-2-42"
         self.account.state = "error"
