@@ -174,10 +174,26 @@ def connect_company():
     return account
 
 
-def send_other_feeds():
+def send_other_feeds(paid_numbers):
     """What the data connection sends besides invoices: a shop receipt (in its daily batch,
-    sent now) and a supplier invoice, one of whose items no product has yet."""
+    sent now), a supplier invoice, one of whose items no product has yet, and a bank
+    transaction naming the first webshop invoice (Odoo asks Számlázz.hu about it)."""
     control = SANDBOX_URL + "/_sandbox/"
+    if paid_numbers:
+        requests.post(
+            control + "bank-transactions",
+            timeout=30,
+            json={
+                "agent_key": AGENT_KEY,
+                "transactions": [
+                    {
+                        "amount": 1000,
+                        "reference": "Számla %s" % paid_numbers[0],
+                        "counterparty": "Vásárló Kft.",
+                    }
+                ],
+            },
+        ).raise_for_status()
     requests.post(
         control + "receipts",
         timeout=30,
@@ -271,13 +287,16 @@ def main():
         install_or_update()
         account = connect_company()
         serve_odoo(children)
+        seeded = []
         if WEBSHOP_INVOICES:
-            requests.post(
+            answer = requests.post(
                 SANDBOX_URL + "/_sandbox/seed/webshop",
                 timeout=30,
                 json={"agent_key": AGENT_KEY, "count": WEBSHOP_INVOICES},
-            ).raise_for_status()
-        send_other_feeds()
+            )
+            answer.raise_for_status()
+            seeded = [document["number"] for document in answer.json()["documents"]]
+        send_other_feeds(seeded[:1])
         print(INSTRUCTIONS.format(odoo=ODOO_URL, sandbox=SANDBOX_URL, **account))
         while all(child.poll() is None for child in children):
             time.sleep(1)
@@ -319,7 +338,9 @@ INSTRUCTIONS = """
     the goods, then Validate). Its gift box item matches no product: pick
     one on the Items tab, and the next invoice of that supplier matches it
     by itself.
- 5. Sales > a quotation > "Számlázz.hu Proforma" > Create Proforma; pay it in the sandbox:
+ 5. Inventory > Számlázz.hu > Bank transactions: a transfer whose note
+    names a webshop invoice; Odoo asked Számlázz.hu about that invoice.
+ 6. Sales > a quotation > "Számlázz.hu Proforma" > Create Proforma; pay it in the sandbox:
     curl -X POST {sandbox}/_sandbox/documents/<number>/pay \\
          -H 'Content-Type: application/json' -d '{{"agent_key": "sandbox-demo-key"}}'
     the sandbox pushes the invoice; after the next import (or "Import now") the proforma
