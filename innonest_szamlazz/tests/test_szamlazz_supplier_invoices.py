@@ -91,6 +91,11 @@ class TestSupplierInvoices(SzamlazzHttpCase):
             {(self.beans, 12), (self.cups, 3)},
         )
         self.assertEqual(self.on_hand(self.beans), 0, "nothing is in stock before validation")
+        self.assertEqual(
+            receipt.move_ids.filtered(lambda move: move.product_id == self.beans).price_unit,
+            6000,
+            "the supplier's net price values the goods",
+        )
 
         # Validated by the warehouse: the goods are in stock.
         receipt.button_validate()
