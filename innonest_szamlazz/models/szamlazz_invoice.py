@@ -29,7 +29,6 @@ import psycopg2
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import (
-    SQL,
     email_normalize_all,
     float_compare,
     float_is_zero,
@@ -44,6 +43,7 @@ from ..szamlazz_agent.parsers import parse_decimal
 from ..tools import document_kinds
 from ..tools.column_limits import unstorable_values
 from ..tools.params import positive_int_param
+from .szamlazz_document_state_mixin import STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -60,13 +60,6 @@ SOURCES = [
     ("pull", "Agent query (new document)"),
     ("requery", "Agent query (refresh)"),
 ]
-STATES = [
-    ("received", "Received"),
-    ("done", "Done"),
-    ("needs_attention", "Needs attention"),
-    ("error", "Error"),
-]
-
 DEFAULT_BATCH_SIZE = 50
 DEFAULT_PAYMENT_REFRESH_LIMIT = 200
 ENABLED_PARAMETER = "innonest_szamlazz.reminder_enabled"
@@ -93,7 +86,7 @@ def _amount(value):
 class SzamlazzInvoice(models.Model):
     _name = "szamlazz.invoice"
     _description = "Számlázz.hu document"
-    _inherit = ["mail.thread", "szamlazz.attention.mixin"]
+    _inherit = ["mail.thread", "szamlazz.document.state.mixin"]
     _order = "issue_date desc, id desc"
     _rec_name = "number"
     _check_company_auto = True
@@ -119,10 +112,7 @@ class SzamlazzInvoice(models.Model):
         help="The current version of the `szamla` document exactly as Számlázz.hu sent it.",
     )
     raw_xml_sha256 = fields.Char("Raw XML SHA-256", related="arrival_id.sha256")
-    # received ──process──> done | needs_attention | error
-    #    ^                        │        │            │
-    #    └── a new version, Re-process, or the document it waited for is done ──┘
-    # (_set_received, _set_done, _set_needs_attention, _set_error through _update_state)
+    # The diagram and its transitions: szamlazz.document.state.mixin.
     state = fields.Selection(
         STATES,
         default="received",
@@ -784,42 +774,6 @@ class SzamlazzInvoice(models.Model):
                 dict(values, name="%s.pdf" % self.number, res_model=self._name, res_id=self.id)
             )
 
-    # -- state -----------------------------------------------------------------------------
-
-    def _update_state(self, state, allowed_from, reason=False):
-        """The one place the state changes: refuses a transition the diagram on ``state``
-        does not have; a person reads the reason on the form and in the chatter."""
-        for invoice in self:
-            if invoice.state not in allowed_from:
-                raise UserError(
-                    _(
-                        "Document %(number)s cannot go from %(old)s to %(new)s.",
-                        number=invoice.number,
-                        old=invoice.state,
-                        new=state,
-                    )
-                )
-            changed = (state, reason or False) != (invoice.state, invoice.state_reason or False)
-            invoice.write({"state": state, "state_reason": reason or False})
-            if changed and reason and state in ("needs_attention", "error"):
-                invoice.message_post(body=reason)
-            if changed:
-                invoice._szamlazz_attention_follow(state, reason)
-
-    def _set_received(self):
-        """A new version arrived, Re-process was asked, or what the document waited for is
-        there: it goes through processing again."""
-        self._update_state("received", ("received", "done", "needs_attention", "error"))
-
-    def _set_done(self):
-        self._update_state("done", ("received",))
-
-    def _set_needs_attention(self, reason):
-        self._update_state("needs_attention", ("received",), reason)
-
-    def _set_error(self, reason):
-        self._update_state("error", ("received",), reason)
-
     # -- processing ------------------------------------------------------------------------
 
     @api.model
@@ -829,30 +783,6 @@ class SzamlazzInvoice(models.Model):
         return positive_int_param(
             self.env, "innonest_szamlazz.import_batch_size", DEFAULT_BATCH_SIZE
         )
-
-    @api.model
-    def _lock_received_batch(self, limit, accounts=None):
-        """Up to ``limit`` received documents (of ``accounts``, else of all), locked for this
-        transaction; rows another worker holds are skipped, so two workers never process
-        the same document. Documents that follow another one come last."""
-        self.env["szamlazz.invoice"].flush_model(["state", "kind", "account_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id FROM szamlazz_invoice
-                 WHERE state = 'received' AND %s
-                 ORDER BY kind IN %s, id
-                 LIMIT %s
-                   FOR UPDATE SKIP LOCKED
-                """,
-                SQL("account_id IN %s", tuple(accounts.ids))
-                if accounts is not None
-                else SQL("TRUE"),
-                document_kinds.codes(follows_original=True),
-                limit,
-            )
-        )
-        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _process_inbox_batch(self, accounts=None):

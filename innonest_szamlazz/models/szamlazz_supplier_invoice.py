@@ -24,15 +24,9 @@ from ..exceptions import CONCURRENT_CHANGES, IntakeConflictError
 from ..szamlazz_agent import Address, Seller, errors
 from ..tools import document_kinds
 from ..tools.column_limits import unstorable_values
+from .szamlazz_document_state_mixin import STATES
 
 _logger = logging.getLogger(__name__)
-
-STATES = [
-    ("received", "Received"),
-    ("done", "Done"),
-    ("needs_attention", "Needs attention"),
-    ("error", "Error"),
-]
 
 
 def _amount(value):
@@ -42,7 +36,7 @@ def _amount(value):
 class SzamlazzSupplierInvoice(models.Model):
     _name = "szamlazz.supplier.invoice"
     _description = "Számlázz.hu supplier invoice"
-    _inherit = ["mail.thread", "szamlazz.attention.mixin"]
+    _inherit = ["mail.thread", "szamlazz.document.state.mixin"]
     _order = "issue_date desc, id desc"
     _rec_name = "number"
     _check_company_auto = True
@@ -62,9 +56,7 @@ class SzamlazzSupplierInvoice(models.Model):
     economic_event_id = fields.Integer(
         "Economic Event ID", readonly=True, help="gazdEsemAzon: an invoice and its storno share it."
     )
-    # received ──process──> done | needs_attention | error
-    #    ^                        │        │            │
-    #    └─ a new version, Re-process, an item mapped, or the invoice it waited for ─┘
+    # The diagram and its transitions: szamlazz.document.state.mixin.
     state = fields.Selection(
         STATES, default="received", required=True, readonly=True, index=True, tracking=True
     )
@@ -285,40 +277,6 @@ class SzamlazzSupplierInvoice(models.Model):
             bank_account=self.supplier_bank_account,
         )
 
-    # -- state -----------------------------------------------------------------------------
-
-    def _update_state(self, state, allowed_from, reason=False):
-        """The one place the state changes (the diagram is on ``state``); the reason is
-        shown on the form and, when a person must act, in the chatter."""
-        for invoice in self:
-            if invoice.state not in allowed_from:
-                raise UserError(
-                    _(
-                        "Supplier invoice %(number)s cannot go from %(old)s to %(new)s.",
-                        number=invoice.number,
-                        old=invoice.state,
-                        new=state,
-                    )
-                )
-            changed = (state, reason or False) != (invoice.state, invoice.state_reason or False)
-            invoice.write({"state": state, "state_reason": reason or False})
-            if changed and reason and state in ("needs_attention", "error"):
-                invoice.message_post(body=reason)
-            if changed:
-                invoice._szamlazz_attention_follow(state, reason)
-
-    def _set_received(self):
-        self._update_state("received", ("received", "done", "needs_attention", "error"))
-
-    def _set_done(self, reason=False):
-        self._update_state("done", ("received",), reason)
-
-    def _set_needs_attention(self, reason):
-        self._update_state("needs_attention", ("received",), reason)
-
-    def _set_error(self, reason):
-        self._update_state("error", ("received",), reason)
-
     # -- processing ------------------------------------------------------------------------
 
     @api.model
@@ -328,18 +286,7 @@ class SzamlazzSupplierInvoice(models.Model):
         holds are skipped."""
         if not accounts:
             return 0, 0
-        self.flush_model(["state", "kind", "account_id"])
-        self.env.cr.execute(
-            """
-            SELECT id FROM szamlazz_supplier_invoice
-             WHERE state = 'received' AND account_id IN %s
-             ORDER BY kind IN %s, id
-             LIMIT %s
-               FOR UPDATE SKIP LOCKED
-            """,
-            (tuple(accounts.ids), document_kinds.codes(follows_original=True), limit),
-        )
-        batch = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        batch = self._lock_received_batch(limit, accounts)
         batch._process()
         remaining = self.sudo().search_count(
             [("state", "=", "received"), ("account_id", "in", accounts.ids)]

@@ -1,0 +1,109 @@
+from odoo import _, api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import document_kinds
+
+# received ──process──> done | needs_attention | error
+#    ^                        │        │            │
+#    └── a new version, Re-process, a fix, or the document it waited for is done ──┘
+STATES = [
+    ("received", "Received"),
+    ("done", "Done"),
+    ("needs_attention", "Needs attention"),
+    ("error", "Error"),
+]
+ATTENTION_ACTIVITY = "innonest_szamlazz.mail_activity_type_szamlazz_attention"
+
+
+class SzamlazzDocumentStateMixin(models.AbstractModel):
+    """The inbox states shared by Számlázz.hu documents and supplier invoices: the one
+    place a state changes, the batch a worker takes, and a to-do for the account's
+    responsible user while a document needs a person. The models define ``state``,
+    ``state_reason``, ``number``, ``kind`` and ``account_id``."""
+
+    _name = "szamlazz.document.state.mixin"
+    _inherit = ["mail.activity.mixin"]
+    _description = "Számlázz.hu document states"
+
+    def _update_state(self, state, allowed_from, reason=False):
+        """Refuses a transition the diagram (``STATES``) does not have; a person reads
+        the reason on the form and, when they must act, in the chatter and a to-do."""
+        for document in self:
+            if document.state not in allowed_from:
+                raise UserError(
+                    _(
+                        "%(document)s %(number)s cannot go from %(old)s to %(new)s.",
+                        document=document._description,
+                        number=document.number,
+                        old=document.state,
+                        new=state,
+                    )
+                )
+            changed = (state, reason or False) != (
+                document.state,
+                document.state_reason or False,
+            )
+            document.write({"state": state, "state_reason": reason or False})
+            if changed and reason and state in ("needs_attention", "error"):
+                document.message_post(body=reason)
+            if changed:
+                document._follow_attention(state, reason)
+
+    def _set_received(self):
+        """A new version arrived, Re-process was asked, or what the document waited for is
+        there: it goes through processing again."""
+        self._update_state("received", ("received", "done", "needs_attention", "error"))
+
+    def _set_done(self, reason=False):
+        self._update_state("done", ("received",), reason)
+
+    def _set_needs_attention(self, reason):
+        self._update_state("needs_attention", ("received",), reason)
+
+    def _set_error(self, reason):
+        self._update_state("error", ("received",), reason)
+
+    def _follow_attention(self, state, reason):
+        """One to-do for the account's responsible user while the document needs a
+        person, kept up to date, and marked done when the document is."""
+        activity_type = self.env.ref(ATTENTION_ACTIVITY, raise_if_not_found=False)
+        if not activity_type or state not in ("done", "needs_attention", "error"):
+            return
+        ours = self.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == activity_type
+        )
+        if state == "done":
+            if ours:
+                ours.action_feedback(feedback=_("The document is done."))
+        elif ours:
+            ours.note = reason
+        elif self.account_id.user_id:
+            self.activity_schedule(
+                ATTENTION_ACTIVITY, note=reason, user_id=self.account_id.user_id.id
+            )
+
+    @api.model
+    def _lock_received_batch(self, limit, accounts=None):
+        """Up to ``limit`` received documents (of ``accounts``, else of all), locked for this
+        transaction; rows another worker holds are skipped, so two workers never process
+        the same document. Documents that follow another one come last."""
+        self.flush_model(["state", "kind", "account_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM %s
+                 WHERE state = 'received' AND %s
+                 ORDER BY kind IN %s, id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                SQL.identifier(self._table),
+                SQL("account_id IN %s", tuple(accounts.ids))
+                if accounts is not None
+                else SQL("TRUE"),
+                document_kinds.codes(follows_original=True),
+                limit,
+            )
+        )
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
