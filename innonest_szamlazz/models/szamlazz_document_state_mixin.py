@@ -1,8 +1,14 @@
+import logging
+
 from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..exceptions import CONCURRENT_CHANGES
+from ..szamlazz_agent import errors
 from ..tools import document_kinds
+
+_logger = logging.getLogger(__name__)
 
 # received ──process──> done | needs_attention | error
 #    ^                        │        │            │
@@ -107,3 +113,42 @@ class SzamlazzDocumentStateMixin(models.AbstractModel):
             )
         )
         return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _process(self):
+        """Process the received documents in ``self``, those that follow another one last,
+        from their mirrors (the XML was read at intake).
+
+        One savepoint per document: a failure is recorded on that document (state error,
+        reason in the chatter) and never raised, so the scheduled action keeps running.
+        """
+        follows = document_kinds.codes(follows_original=True)
+        documents = (
+            self.sudo()
+            .filtered(lambda document: document.state == "received")
+            .sorted(lambda document: (document.kind in follows, document.id))
+        )
+        lookups = self._batch_lookups(documents)
+        for document in documents:
+            document = document.with_company(document.company_id)
+            try:
+                with self.env.cr.savepoint():
+                    document._process_document(lookups)
+            except CONCURRENT_CHANGES as error:
+                # Another worker changed what this document needs (the invoice it cancels,
+                # the prefix or partner both learn at once) or locked it in the other order
+                # (a deadlock): it stays received, next run.
+                _logger.warning(
+                    "%s %s postponed by a concurrent change: %s",
+                    document._description,
+                    document.number,
+                    error.pgerror,
+                )
+            except (UserError, errors.SzamlazzError) as error:
+                document._set_error(
+                    str(error.args[0] if isinstance(error, UserError) else error.message)
+                )
+            except Exception as error:
+                # Whatever else went wrong is a fact about this document, not a reason to
+                # stop the batch (or to let Odoo deactivate the scheduled action).
+                _logger.exception("Processing %s %s failed", document._description, document.number)
+                document._set_error(_("Unexpected error: %s", error))

@@ -37,7 +37,7 @@ from odoo.tools import (
     formatLang,
 )
 
-from ..exceptions import CONCURRENT_CHANGES, IntakeConflictError
+from ..exceptions import IntakeConflictError
 from ..szamlazz_agent import Address, Buyer, Receipt, errors, parse_szamla_document
 from ..szamlazz_agent.parsers import parse_decimal
 from ..tools import document_kinds
@@ -794,44 +794,6 @@ class SzamlazzInvoice(models.Model):
         batch._process()
         scope = [("account_id", "in", accounts.ids)] if accounts is not None else []
         return len(batch), self.sudo().search_count([("state", "=", "received")] + scope)
-
-    def _process(self):
-        """Bring buyers and stock up to date for the documents in ``self``, from their
-        mirrors (the XML was read at intake).
-
-        One savepoint per document: a failure is recorded on that document (state error,
-        reason in the chatter) and never raised, so the scheduled action keeps running.
-        """
-        follows = document_kinds.codes(follows_original=True)
-        documents = (
-            self.sudo()
-            .filtered(lambda invoice: invoice.state == "received")
-            .sorted(lambda invoice: (invoice.kind in follows, invoice.id))
-        )
-        lookups = self._batch_lookups(documents)
-        for invoice in documents:
-            invoice = invoice.with_company(invoice.company_id)
-            try:
-                with self.env.cr.savepoint():
-                    invoice._process_document(lookups)
-            except CONCURRENT_CHANGES as error:
-                # Another worker changed what this document needs (the invoice it cancels,
-                # the prefix or partner both learn at once) or locked it in the other order
-                # (a deadlock): it stays received, next run.
-                _logger.warning(
-                    "Számlázz.hu document %s postponed by a concurrent change: %s",
-                    invoice.number,
-                    error.pgerror,
-                )
-            except (UserError, errors.SzamlazzError) as error:
-                invoice._set_error(
-                    str(error.args[0] if isinstance(error, UserError) else error.message)
-                )
-            except Exception as error:
-                # Whatever else went wrong is a fact about this document, not a reason to
-                # stop the batch (or to let Odoo deactivate the scheduled action).
-                _logger.exception("Processing Számlázz.hu document %s failed", invoice.number)
-                invoice._set_error(_("Unexpected error: %s", error))
 
     def _batch_lookups(self, documents):
         """What a whole batch needs, looked up once and kept up to date while it runs:

@@ -13,20 +13,17 @@ cancels the transfer, or, when the goods were already received, asks for their r
 """
 
 import hashlib
-import logging
 from collections import defaultdict
 
 import psycopg2
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..exceptions import CONCURRENT_CHANGES, IntakeConflictError
+from ..exceptions import IntakeConflictError
 from ..szamlazz_agent import Address, Seller, errors
 from ..tools import document_kinds
 from ..tools.column_limits import unstorable_values
 from .szamlazz_document_state_mixin import STATES
-
-_logger = logging.getLogger(__name__)
 
 
 def _amount(value):
@@ -292,33 +289,6 @@ class SzamlazzSupplierInvoice(models.Model):
             [("state", "=", "received"), ("account_id", "in", accounts.ids)]
         )
         return len(batch), remaining
-
-    def _process(self):
-        """Match the supplier and the items, and receive the goods, one savepoint per
-        invoice: a failure is recorded on that invoice and never stops the others."""
-        follows = document_kinds.codes(follows_original=True)
-        invoices = self.filtered(lambda invoice: invoice.state == "received").sorted(
-            lambda invoice: (invoice.kind in follows, invoice.id)
-        )
-        lookups = self._batch_lookups(invoices)
-        for invoice in invoices:
-            invoice = invoice.with_company(invoice.company_id)
-            try:
-                with self.env.cr.savepoint():
-                    invoice._process_document(lookups)
-            except CONCURRENT_CHANGES as error:
-                _logger.warning(
-                    "Számlázz.hu supplier invoice %s postponed by a concurrent change: %s",
-                    invoice.number,
-                    error.pgerror,
-                )
-            except UserError as error:
-                invoice._set_error(str(error.args[0]))
-            except Exception as error:
-                _logger.exception(
-                    "Processing Számlázz.hu supplier invoice %s failed", invoice.number
-                )
-                invoice._set_error(_("Unexpected error: %s", error))
 
     def _batch_lookups(self, invoices):
         """The suppliers of a batch, matched at once: ``partners`` (invoice id → (partner,
