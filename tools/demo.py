@@ -19,19 +19,47 @@ DATABASE = os.environ.get("SZAMLAZZ_DEMO_DB", "szamlazz_demo")
 ODOO_PORT = int(os.environ.get("SZAMLAZZ_DEMO_ODOO_PORT", "8069"))
 SANDBOX_PORT = int(os.environ.get("SZAMLAZZ_DEMO_SANDBOX_PORT", "8099"))
 MODULES = "innonest_szamlazz,innonest_szamlazz_sale"
+# Odoo's Hungarian localization: the chart of accounts and the 27/18/5 % ÁFA taxes.
+LOCALIZATION = "l10n_hu"
 AGENT_KEY = "sandbox-demo-key"
 ODOO_URL = "http://127.0.0.1:%d" % ODOO_PORT
 SANDBOX_URL = "http://127.0.0.1:%d" % SANDBOX_PORT
 WEBSHOP_INVOICES = int(os.environ.get("SZAMLAZZ_DEMO_WEBSHOP_INVOICES", "3"))
 
+# Runs inside `odoo shell` on a database with only `base`: what a Hungarian shop sets before
+# it installs Accounting, so that Odoo picks the Hungarian chart of accounts and taxes itself.
+HUNGARIAN_COMPANY_SCRIPT = """
+hungary = env.ref("base.hu")
+# As Hungarians (and Számlázz.hu's invoices) write it: postcode and town, then the street.
+hungary.address_format = "%(zip)s %(city)s\\n%(street)s\\n%(street2)s\\n%(country_name)s"
+forint = env.ref("base.HUF")
+forint.active = True
+company = env.ref("base.main_company")
+company.write({"country_id": hungary.id, "currency_id": forint.id, "state_id": False})
+env.ref("base.user_admin").write({"lang": "hu_HU", "tz": "Europe/Budapest"})
+env.cr.commit()
+"""
+
 # Runs inside `odoo shell`: the same steps a manager clicks in the "Connect Számlázz.hu" wizard.
 CONNECT_SCRIPT = """
 import json
+company = env.ref("base.main_company")
+# Each sales tax of the Hungarian localization says which Számlázz.hu VAT key it is.
+for tax in env["account.tax"].search([
+    ("company_id", "=", company.id), ("type_tax_use", "=", "sale"),
+    ("amount_type", "=", "percent"), ("amount", "in", (27, 18, 5)),
+    ("szamlazz_vat_key", "=", False),
+]):
+    tax.szamlazz_vat_key = str(int(tax.amount))
+# The demo products were created before the chart of accounts: they take its 27 %% ÁFA.
+for xml_id in ("demo_product_mug_3dl", "demo_product_tshirt_m", "demo_product_tote_bag"):
+    product = env.ref("innonest_szamlazz." + xml_id)
+    if not product.taxes_id:
+        product.taxes_id = company.account_sale_tax_id
 params = env["ir.config_parameter"].sudo()
 params.set_param("web.base.url", %(odoo_url)r)
 params.set_param("web.base.url.freeze", "True")
 params.set_param("innonest_szamlazz.agent_url", %(agent_url)r)
-company = env.ref("base.main_company")
 env["szamlazz.account"].search([("company_id", "=", company.id)]).agent_url = %(agent_url)r
 wizard = env["szamlazz.connect.wizard"].with_company(company).create({"agent_key": %(agent_key)r})
 wizard.action_check_key()
@@ -122,24 +150,13 @@ def start_sandbox(state_file):
     return process
 
 
-def install_or_update():
-    if database_exists():
-        print("Updating %s ..." % DATABASE)
-        arguments = ["--update", MODULES]
-    else:
-        print("Creating %s with demo data (a few minutes) ..." % DATABASE)
-        arguments = ["--init", MODULES]
+def run_odoo(*arguments):
     command = odoo_command(*arguments, "--stop-after-init", "--no-http", "--log-level", "warn")
     if subprocess.run(command, cwd=REPO, env=odoo_environment(), check=False).returncode:
         sys.exit("Installing the addons into %s failed: Odoo's log above says why." % DATABASE)
 
 
-def connect_company():
-    script = CONNECT_SCRIPT % {
-        "odoo_url": ODOO_URL,
-        "agent_key": AGENT_KEY,
-        "agent_url": SANDBOX_URL + "/szamla/",
-    }
+def run_shell(script):
     command = odoo_command("--no-http", "--log-level", "warn", subcommand="shell")
     result = subprocess.run(
         command,
@@ -150,6 +167,29 @@ def connect_company():
         text=True,
         check=False,
     )
+    if result.returncode:
+        sys.exit("Odoo's shell failed:\n%s%s" % (result.stdout, result.stderr))
+    return result
+
+
+def install_or_update():
+    if database_exists():
+        print("Updating %s ..." % DATABASE)
+        run_odoo("--update", MODULES)
+        return
+    print("Creating %s with demo data, in Hungarian (a few minutes) ..." % DATABASE)
+    run_odoo("--init", "base", "--load-language", "hu_HU")
+    run_shell(HUNGARIAN_COMPANY_SCRIPT)
+    run_odoo("--init", "%s,%s" % (MODULES, LOCALIZATION))
+
+
+def connect_company():
+    script = CONNECT_SCRIPT % {
+        "odoo_url": ODOO_URL,
+        "agent_key": AGENT_KEY,
+        "agent_url": SANDBOX_URL + "/szamla/",
+    }
+    result = run_shell(script)
     for line in result.stdout.splitlines():
         if line.startswith("SZAMLAZZ_DEMO "):
             account = json.loads(line.split(" ", 1)[1])
@@ -202,10 +242,10 @@ def send_other_feeds(paid_numbers):
             "prefix": "BOLT",
             "items": [
                 {
-                    "name": "Kávébab 1 kg",
+                    "name": "Kerámia bögre, 3 dl",
                     "identifier": "DEMO-SKU-1",
                     "quantity": 2,
-                    "net_unit_price": 4000,
+                    "net_unit_price": 2355,
                 },
             ],
         },
@@ -219,7 +259,7 @@ def send_other_feeds(paid_numbers):
         json={
             "agent_key": AGENT_KEY,
             "supplier": {
-                "name": "Pörkölde Nagykereskedés Kft.",
+                "name": "Korondi Kerámia Nagykereskedés Kft.",
                 "tax_number": "12345676-2-13",
                 "zip": "6720",
                 "city": "Szeged",
@@ -227,10 +267,10 @@ def send_other_feeds(paid_numbers):
             },
             "items": [
                 {
-                    "name": "Kávébab 1 kg",
+                    "name": "Kerámia bögre, 3 dl",
                     "identifier": "DEMO-SKU-1",
                     "quantity": 20,
-                    "net_unit_price": 3200,
+                    "net_unit_price": 1200,
                 },
                 {
                     "name": "Ajándék díszdoboz",
