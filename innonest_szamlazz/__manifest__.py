@@ -38,4 +38,10 @@
     "demo": [
         "demo/szamlazz_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "innonest_szamlazz/static/src/js/*.js",
+            "innonest_szamlazz/static/src/scss/*.scss",
+        ],
+    },
 }

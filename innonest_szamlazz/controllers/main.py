@@ -66,6 +66,9 @@ class SzamlazzPushController(http.Controller):
         body = request.httprequest.get_data()
         if len(body) > limit:
             raise BadRequest("The document is larger than %d bytes." % limit)
+        # What intake writes (a buyer's name, a note on the document) is in the company's
+        # language, not the anonymous caller's.
+        account = account.with_context(lang=account.company_id._szamlazz_language())
         try:
             parsed = parse(body)
             store(account, parsed)
@@ -94,11 +97,12 @@ class SzamlazzPushController(http.Controller):
     )
     def szamlazz_push(self, **_kwargs):
         """One outgoing invoice (`szamla`) per request, answered with `szamlavalasz`."""
-        invoices = request.env["szamlazz.invoice"].sudo()
         return self._receive_push(
             "szamla",
             parse_szamla_document,
-            lambda account, document: invoices._store_document(account, document, "push"),
+            lambda account, document: account.env["szamlazz.invoice"]._store_document(
+                account, document, "push"
+            ),
             build_push_acknowledgement,
         )
 
@@ -112,11 +116,12 @@ class SzamlazzPushController(http.Controller):
     )
     def szamlazz_push_incoming(self, **_kwargs):
         """One supplier invoice (`szamlabe`) per request, answered with `szamlabevalasz`."""
-        invoices = request.env["szamlazz.supplier.invoice"].sudo()
         return self._receive_push(
             "szamlabe",
             parse_incoming_invoice,
-            invoices._store_document,
+            lambda account, invoice: account.env["szamlazz.supplier.invoice"]._store_document(
+                account, invoice
+            ),
             build_incoming_invoice_acknowledgement,
         )
 
@@ -130,11 +135,12 @@ class SzamlazzPushController(http.Controller):
     )
     def szamlazz_push_receipts(self, **_kwargs):
         """The daily batch of receipts (`xmlnyugtaarchiv`), answered with `nyugtavalasz`."""
-        invoices = request.env["szamlazz.invoice"].sudo()
         return self._receive_push(
             "xmlnyugtaarchiv",
             parse_receipt_batch,
-            invoices._store_receipt_batch,
+            lambda account, batch: account.env["szamlazz.invoice"]._store_receipt_batch(
+                account, batch
+            ),
             build_receipt_batch_acknowledgement,
         )
 
@@ -149,11 +155,12 @@ class SzamlazzPushController(http.Controller):
     def szamlazz_push_bank(self, **_kwargs):
         """Bank transactions (`banktranz`), answered with `banktranzvalasz`; they only flag
         the documents they name for a re-query."""
-        transactions = request.env["szamlazz.bank.transaction"].sudo()
         return self._receive_push(
             "banktranz",
             parse_bank_transactions,
-            transactions._receive_batch,
+            lambda account, batch: account.env["szamlazz.bank.transaction"]._receive_batch(
+                account, batch
+            ),
             build_bank_transactions_acknowledgement,
         )
 

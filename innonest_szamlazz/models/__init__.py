@@ -14,6 +14,7 @@ from . import szamlazz_agent_write
 from . import product_template
 from . import product_product
 from . import res_partner
+from . import res_company
 from . import res_config_settings
 from . import stock_move
 from . import stock_picking

@@ -280,6 +280,29 @@ class SzamlazzAccount(models.Model):
     szamlazz_invoice_count = fields.Integer(
         "Számlázz.hu Documents", compute="_compute_szamlazz_invoice_count"
     )
+    # The overview (Inventory › Számlázz.hu › Overview): what needs a person, at a glance.
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    waiting_count = fields.Integer("Waiting", compute="_compute_overview")
+    attention_count = fields.Integer("Needs attention", compute="_compute_overview")
+    error_count = fields.Integer("In error", compute="_compute_overview")
+    outcome_unknown_count = fields.Integer("Outcome unknown", compute="_compute_overview")
+    supplier_to_check_count = fields.Integer(
+        "Supplier invoices to check", compute="_compute_overview"
+    )
+    outstanding_amount = fields.Monetary("Outstanding", compute="_compute_overview")
+    overdue_amount = fields.Monetary("Overdue", compute="_compute_overview")
+    last_invoice_arrival = fields.Datetime("Last invoice", compute="_compute_overview")
+    last_supplier_invoice_arrival = fields.Datetime(
+        "Last supplier invoice", compute="_compute_overview"
+    )
+    last_receipt_arrival = fields.Datetime("Last receipt batch", compute="_compute_overview")
+    last_bank_arrival = fields.Datetime("Last bank transaction", compute="_compute_overview")
+    checklist_webshop_done = fields.Boolean("Webshop prefixes marked", compute="_compute_overview")
+    checklist_push_done = fields.Boolean("Push URLs registered", compute="_compute_overview")
+    checklist_responsible_done = fields.Boolean(
+        "Responsible user chosen", compute="_compute_overview"
+    )
+    checklist_open_count = fields.Integer("Steps left", compute="_compute_overview")
 
     _sql_constraints = [
         (
@@ -1021,21 +1044,34 @@ class SzamlazzAccount(models.Model):
         """Bring these accounts up to date, one bounded pass: re-query flagged documents,
         pull new ones, then process one batch of their inbox. What arrived is committed
         before processing starts, whatever processing does. Returns ``{requeried, pulled,
-        processed, remaining}``."""
-        accounts = self.sudo()
-        accounts._recover_from_error()
-        requeried = accounts._requery_flagged_documents()
-        pulled, more_waiting = accounts._pull_new_documents()
+        processed, remaining}``. Reasons and chatter are written in each company's
+        language, whoever started the pass."""
+        totals = dict.fromkeys(("requeried", "pulled", "processed", "remaining"), 0)
+        for accounts in self.env["res.company"]._szamlazz_in_language(self.sudo()):
+            for key, value in accounts._import_pass_in_language().items():
+                totals[key] += value
+        return totals
+
+    def _import_pass_in_language(self):
+        pushing = self.filtered(lambda account: account.document_intake == "push")
+        # A pull writes its own run and result; a pushed account's result is this pass's.
+        pushing.filtered("import_last_error").import_last_error = False
+        self._recover_from_error()
+        requeried = self._requery_flagged_documents()
+        pulled, more_waiting = self._pull_new_documents()
         self._auto_commit()
         Invoice = self.env["szamlazz.invoice"].sudo()
-        processed, remaining = Invoice._process_inbox_batch(accounts)
+        processed, remaining = Invoice._process_inbox_batch(self)
         supplier_processed, supplier_remaining = self.env[
             "szamlazz.supplier.invoice"
-        ]._process_inbox_batch(accounts, Invoice._batch_size())
+        ]._process_inbox_batch(self, Invoice._batch_size())
         processed += supplier_processed
         remaining += supplier_remaining
         remaining += Invoice.search_count(
-            [("requery_requested", "=", True), ("account_id", "in", accounts.ids)]
+            [("requery_requested", "=", True), ("account_id", "in", self.ids)]
+        )
+        (pushing | self.filtered(lambda account: account.document_intake == "push")).write(
+            {"import_last_run": fields.Datetime.now()}
         )
         return {
             "requeried": requeried,
@@ -1106,3 +1142,152 @@ class SzamlazzAccount(models.Model):
         )
         action["domain"] = [("account_id", "=", self.id)]
         return action
+
+    # -- overview --------------------------------------------------------------------------
+
+    def _compute_overview(self):
+        """Counts and last arrivals of every account in a handful of grouped queries."""
+        Invoice = self.env["szamlazz.invoice"].sudo()
+        Supplier = self.env["szamlazz.supplier.invoice"].sudo()
+        mine = [("account_id", "in", self.ids)]
+        unfinished = [("state", "in", ("received", "needs_attention", "error"))]
+        states = {
+            (account, state): count
+            for account, state, count in Invoice._read_group(
+                mine + unfinished, ["account_id", "state"], ["__count"]
+            )
+        }
+        supplier_to_check = dict(
+            Supplier._read_group(mine + unfinished, ["account_id"], ["__count"])
+        )
+        unknown = dict(
+            self.env["szamlazz.agent.write"]
+            .sudo()
+            ._read_group(
+                mine + [("state", "in", ("sending", "outcome_unknown"))],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        owed = mine + [
+            ("kind", "in", document_kinds.codes(debt=True)),
+            ("state", "in", ("done", "needs_attention")),
+            ("cancelled", "=", False),
+            ("is_test", "=", False),
+            ("payment_state", "in", ("not_paid", "partial", "overdue")),
+        ]
+        outstanding = {
+            (account, currency): total
+            for account, currency, total in Invoice._read_group(
+                owed, ["account_id", "currency_id"], ["amount_residual:sum"]
+            )
+        }
+        overdue = {
+            (account, currency): total
+            for account, currency, total in Invoice._read_group(
+                owed + [("payment_state", "=", "overdue")],
+                ["account_id", "currency_id"],
+                ["amount_residual:sum"],
+            )
+        }
+        receipt_kinds = document_kinds.codes(series="receipt")
+        last_invoice = dict(
+            Invoice._read_group(
+                mine + [("source", "=", "push"), ("kind", "not in", receipt_kinds)],
+                ["account_id"],
+                ["received_date:max"],
+            )
+        )
+        last_receipt = dict(
+            Invoice._read_group(
+                mine + [("source", "=", "push"), ("kind", "in", receipt_kinds)],
+                ["account_id"],
+                ["received_date:max"],
+            )
+        )
+        last_supplier = dict(Supplier._read_group(mine, ["account_id"], ["received_date:max"]))
+        last_bank = dict(
+            self.env["szamlazz.bank.transaction"]
+            .sudo()
+            ._read_group(mine, ["account_id"], ["create_date:max"])
+        )
+        for account in self:
+            currency = account.currency_id
+            account.waiting_count = states.get((account, "received"), 0)
+            account.attention_count = states.get((account, "needs_attention"), 0)
+            account.error_count = states.get((account, "error"), 0)
+            account.outcome_unknown_count = unknown.get(account, 0)
+            account.supplier_to_check_count = supplier_to_check.get(account, 0)
+            # Amounts in the company's currency; documents in another currency are in the list.
+            account.outstanding_amount = outstanding.get((account, currency), 0.0)
+            account.overdue_amount = overdue.get((account, currency), 0.0)
+            account.last_invoice_arrival = last_invoice.get(account)
+            account.last_receipt_arrival = last_receipt.get(account)
+            account.last_supplier_invoice_arrival = last_supplier.get(account)
+            account.last_bank_arrival = last_bank.get(account)
+            # Only a pull needs to know the webshop's series; pushes bring every document.
+            account.checklist_webshop_done = account.document_intake == "push" or any(
+                prefix.is_webshop and prefix.warehouse_id for prefix in account.prefix_ids
+            )
+            account.checklist_push_done = account.document_intake == "push"
+            account.checklist_responsible_done = bool(account.user_id)
+            account.checklist_open_count = [
+                account.checklist_webshop_done,
+                account.checklist_push_done,
+                account.checklist_responsible_done,
+            ].count(False)
+
+    def _overview_action(self, xml_id, domain, context=None):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
+        action["domain"] = [("account_id", "=", self.id)] + domain
+        action["context"] = dict(context or {}, create=False)
+        return action
+
+    def action_view_waiting(self):
+        return self._overview_action(
+            "innonest_szamlazz.szamlazz_invoice_action", [("state", "=", "received")]
+        )
+
+    def action_view_attention(self):
+        return self._overview_action(
+            "innonest_szamlazz.szamlazz_invoice_action", [("state", "=", "needs_attention")]
+        )
+
+    def action_view_errors(self):
+        return self._overview_action(
+            "innonest_szamlazz.szamlazz_invoice_action", [("state", "=", "error")]
+        )
+
+    def action_view_supplier_attention(self):
+        return self._overview_action(
+            "innonest_szamlazz.szamlazz_supplier_invoice_action",
+            [("state", "in", ("received", "needs_attention", "error"))],
+        )
+
+    def action_view_outcome_unknown(self):
+        return self._overview_action(
+            "innonest_szamlazz.szamlazz_agent_write_action",
+            [("state", "in", ("sending", "outcome_unknown"))],
+        )
+
+    def action_view_outstanding(self):
+        return self._overview_action(
+            "innonest_szamlazz.szamlazz_invoice_action",
+            [("kind", "in", document_kinds.codes(debt=True)), ("cancelled", "=", False)],
+            {"search_default_unpaid": 1},
+        )
+
+    def action_view_webshop_prefixes(self):
+        return self._overview_action("innonest_szamlazz.szamlazz_prefix_action", [])
+
+    def action_open_account(self):
+        """The account's form, where the checklist's steps are done."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }

@@ -659,7 +659,8 @@ class SzamlazzAgentWrite(models.Model):
                 ("invoice_id", "=", False),
             ]
         )
-        pending._check_outcome()
+        for part in self.env["res.company"]._szamlazz_in_language(pending):
+            part._check_outcome()
         waiting = pending.filtered(lambda write: write.state in PENDING_STATES)
         if waiting:
             self.env.ref("innonest_szamlazz.ir_cron_szamlazz_check_writes")._trigger(

@@ -1545,7 +1545,9 @@ class SzamlazzInvoice(models.Model):
         ]
         batch = due[:REMINDER_BATCH_SIZE]
         for invoice, level in batch:
-            invoice._send_scheduled_reminder(level)
+            invoice.with_context(
+                lang=invoice.company_id._szamlazz_language()
+            )._send_scheduled_reminder(level)
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(due) - len(batch))
 
     def _send_scheduled_reminder(self, level):

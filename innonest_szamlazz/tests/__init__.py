@@ -20,3 +20,4 @@ from . import test_szamlazz_invoice_state
 from . import test_szamlazz_receipts
 from . import test_szamlazz_supplier_invoices
 from . import test_szamlazz_item_fixes
+from . import test_szamlazz_overview

@@ -5,6 +5,7 @@ import base64
 from odoo.tests import tagged
 
 from .common import SANDBOX_AGENT_KEY, SzamlazzCase, SzamlazzHttpCase
+from .szamla_documents import szamla_xml
 
 BUYER = {
     "name": "Webshop Vevő",
@@ -104,6 +105,28 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.assertEqual(invoice.line_ids.stock_status, "issued_elsewhere")
         self.assertEqual(self.available(), 10)
         self.assertEqual(invoice.payment_state, "not_paid", "its payment state still works")
+
+    def test_background_writes_are_in_the_company_language(self):
+        """A Hungarian shop reads what the push and the scheduled import wrote in
+        Hungarian, though no Hungarian user is behind either."""
+        self.env["res.lang"]._activate_lang("hu_HU")
+        self.env["ir.module.module"]._load_module_terms(["innonest_szamlazz"], ["hu_HU"])
+        self.company.partner_id.lang = "hu_HU"
+        answer = self.url_open(
+            "/szamlazz/push",
+            data=szamla_xml("T4H-2026-7", items=[("Teáskanna", "T4H-NEW", 1, 900)]),
+            headers={"X-Szamlazzhu-Key": self.account.push_key, "Content-Type": "application/xml"},
+        )
+        self.assertEqual(answer.status_code, 200)
+        self.env["szamlazz.account"].with_context(lang="en_US")._cron_import_documents()
+        invoice = self.find("T4H-2026-7")
+        self.assertEqual(
+            invoice.pdf_problem,
+            "A Számlázz.hu PDF nélkül küldte ezt a bizonylatot.",
+            "the push noted the missing PDF in Hungarian",
+        )
+        self.assertEqual(invoice.state, "needs_attention")
+        self.assertIn("egyik terméknek sincs T4H-NEW kódja", invoice.state_reason)
 
     def test_replayed_push_is_acknowledged_and_not_duplicated(self):
         self.register_push_target()

@@ -29,6 +29,8 @@ class SaleOrder(models.Model):
         "szamlazz.invoice",
         string="Invoiced by",
         compute="_compute_szamlazz_billing_invoice_id",
+        # Searchable so that a payment of that invoice refreshes the order's payment state.
+        search="_search_szamlazz_billing_invoice_id",
         # Salespeople outside the Számlázz.hu groups open these orders too.
         compute_sudo=True,
         help="The Számlázz.hu invoice of this order: the webshop invoice it was made from, "
@@ -61,6 +63,17 @@ class SaleOrder(models.Model):
             order.szamlazz_billing_invoice_id = (
                 order.szamlazz_invoice_id or order.szamlazz_proforma_id.final_invoice_id
             )
+
+    def _search_szamlazz_billing_invoice_id(self, operator, value):
+        return [
+            "|",
+            "&",
+            ("szamlazz_invoice_id", "!=", False),
+            ("szamlazz_invoice_id", operator, value),
+            "&",
+            ("szamlazz_invoice_id", "=", False),
+            ("szamlazz_proforma_id.final_invoice_id", operator, value),
+        ]
 
     def _compute_szamlazz_pending_write_id(self):
         writes = (
