@@ -43,5 +43,8 @@
             "innonest_szamlazz/static/src/js/*.js",
             "innonest_szamlazz/static/src/scss/*.scss",
         ],
+        "web.assets_tests": [
+            "innonest_szamlazz/static/tests/tours/*.js",
+        ],
     },
 }

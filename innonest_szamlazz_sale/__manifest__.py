@@ -15,4 +15,9 @@
         "views/szamlazz_prefix_views.xml",
     ],
     "auto_install": True,
+    "assets": {
+        "web.assets_tests": [
+            "innonest_szamlazz_sale/static/tests/tours/*.js",
+        ],
+    },
 }

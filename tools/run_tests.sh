@@ -8,6 +8,8 @@ cd "$repo" || exit 2
 . tools/lib.sh
 
 require_odoo
+# shellcheck source=tools/chromium.sh
+. tools/chromium.sh && require_chromium
 require_postgres
 if [ "${SZAMLAZZ_SKIP_PIP:-0}" != 1 ]; then
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \

@@ -21,3 +21,5 @@ from . import test_szamlazz_receipts
 from . import test_szamlazz_supplier_invoices
 from . import test_szamlazz_item_fixes
 from . import test_szamlazz_overview
+from . import test_tours
+from . import test_tour_overview
