@@ -1,6 +1,10 @@
 # The two commands a newcomer needs: `make demo` and `make test` (see README.md).
+# Both start from PYTHON: used as it is when it has Odoo 18.0, else tools/bootstrap.sh sets up
+# .venv with Odoo 18.0 from ODOO_SRC; and from the usual PostgreSQL server, else a private
+# cluster in var/pgdata that runs while they do.
 SHELL := /bin/bash
 PYTHON ?= python3
+export PYTHON
 
 .PHONY: help test demo bench lint stress
 
@@ -15,13 +19,13 @@ test:
 	@tools/run_tests.sh
 
 demo:
-	@$(PYTHON) tools/demo.py
+	@tools/bootstrap.sh tools/demo.py
 
 bench:
-	@$(PYTHON) -m pytest benchmarks -q -p no:cacheprovider
+	@tools/bootstrap.sh --no-postgres -m pytest benchmarks -q -p no:cacheprovider
 
 lint:
 	@tools/lint.sh
 
 stress:
-	@$(PYTHON) tools/stress.py
+	@tools/bootstrap.sh tools/stress.py

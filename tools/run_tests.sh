@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # `make test`: the Odoo test suites of our addons on a throw-away database, then the pytest
 # suites outside Odoo; one summary line at the end, non-zero exit on any failure.
+# tools/bootstrap.sh first provides the Python (PYTHON, else .venv with Odoo from ODOO_SRC)
+# and PostgreSQL (the usual server, else a private cluster it stops at the end).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo" || exit 2
-# shellcheck source=tools/lib.sh
-. tools/lib.sh
+# shellcheck source=tools/bootstrap.sh
+. tools/bootstrap.sh
 
+trap release_postgres EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+use_python
 require_odoo
 # shellcheck source=tools/chromium.sh
 . tools/chromium.sh && require_chromium
-require_postgres
+use_postgres
 if [ "${SZAMLAZZ_SKIP_PIP:-0}" != 1 ]; then
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    "$SZAMLAZZ_PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
         -r requirements.txt -r requirements-dev.txt || die "pip could not install requirements*.txt"
 fi
 
@@ -25,20 +31,23 @@ modules=${SZAMLAZZ_TEST_MODULES:-innonest_szamlazz,innonest_szamlazz_sale}
 db="szamlazz_test_$$"
 work=$(mktemp -d)
 cleanup() {
-    python3 -c 'import sys, psycopg2
+    odoo_python -c 'import sys, psycopg2
 c = psycopg2.connect(dbname="postgres"); c.autocommit = True
 c.cursor().execute("DROP DATABASE IF EXISTS %s" % sys.argv[1])' "$db" 2>/dev/null
     rm -rf "$work"
+    release_postgres
 }
 trap cleanup EXIT
 
 odoo_log="$work/odoo.log"
+# shellcheck disable=SC2086  # one tag per module
+tags=$(printf '/%s,' ${modules//,/ } | sed 's/,$//')
 echo "== Odoo tests: $modules on database $db"
 # A hung test must fail the run long before CI's own limit.
-PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}" timeout "${SZAMLAZZ_TEST_TIMEOUT:-1800}" python3 -m odoo \
+PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}" timeout "${SZAMLAZZ_TEST_TIMEOUT:-1800}" "$SZAMLAZZ_PYTHON" -m odoo \
     --database "$db" --addons-path "$(addons_path "$repo")" --data-dir "$work/data" \
     --init "$modules" --without-demo all \
-    --test-enable --test-tags "$(printf '/%s,' ${modules//,/ } | sed 's/,$//')" \
+    --test-enable --test-tags "$tags" \
     --http-interface 127.0.0.1 --http-port "$(free_port)" --workers 0 --max-cron-threads 0 \
     --log-level test --stop-after-init >"$odoo_log" 2>&1
 odoo_rc=$?
@@ -59,7 +68,7 @@ odoo_passed=$(( odoo_total > odoo_failed ? odoo_total - odoo_failed : 0 ))
 # Shops update the addons in place: every view must still validate against the models
 # once all of them are loaded (a fresh install checks each file in load order only).
 echo "== Odoo update of $modules"
-if PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}" python3 -m odoo \
+if PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}" "$SZAMLAZZ_PYTHON" -m odoo \
     --database "$db" --addons-path "$(addons_path "$repo")" --data-dir "$work/data" \
     --update "$modules" --no-http --workers 0 --max-cron-threads 0 --log-level warn \
     --stop-after-init >"$work/update.log" 2>&1 && ! grep -qE ' (ERROR|CRITICAL) ' "$work/update.log"
@@ -73,7 +82,7 @@ fi
 
 echo "== pytest: tests/"
 pytest_out="$work/pytest.out"
-python3 -m pytest tests -q -p no:cacheprovider 2>&1 | tee "$pytest_out"
+"$SZAMLAZZ_PYTHON" -m pytest tests -q -p no:cacheprovider 2>&1 | tee "$pytest_out"
 pytest_rc=${PIPESTATUS[0]}
 summary=$(grep -E '^=* ?[0-9]+ (passed|failed)' "$pytest_out" | tail -n 1)
 py_passed=$(printf '%s' "$summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
