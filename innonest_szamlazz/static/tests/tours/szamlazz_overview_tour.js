@@ -2,6 +2,7 @@
 // The overview in a real browser; run by tests/test_tour_overview.py, which leaves one
 // document needing attention and one waiting.
 import {registry} from "@web/core/registry";
+import {screenshot} from "@innonest_szamlazz/../tests/tours/szamlazz_tours";
 
 const CARD = ".o_szamlazz_overview .o_kanban_record";
 
@@ -31,6 +32,7 @@ registry.category("web_tour.tours").add("szamlazz_overview_tour", {
       content: "The checklist says what is still to do",
       trigger: `${CARD} .o_szamlazz_checklist button[name='action_view_webshop_prefixes']`,
     },
+    screenshot("overview"),
     {
       content: "Open what needs attention",
       trigger: `${CARD} button[name='action_view_attention']`,

@@ -8,7 +8,7 @@ import {registry} from "@web/core/registry";
  * set the flag: SZAMLAZZ_SCREENSHOTS_DIR) and waits until it has been taken; the element
  * ``scrollTo`` selects is scrolled into the middle of the screen first.
  */
-function screenshot(name, scrollTo = null) {
+export function screenshot(name, scrollTo = null) {
   return {
     content: `Screenshot ${name}`,
     trigger: "body",
