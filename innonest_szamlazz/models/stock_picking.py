@@ -4,6 +4,17 @@ from odoo import fields, models
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    # The other side of szamlazz.invoice.picking_ids: a transfer is linked to its
+    # document as it is created, with the batch's other transfers.
+    szamlazz_invoice_ids = fields.Many2many(
+        "szamlazz.invoice",
+        "stock_picking_szamlazz_invoice_rel",
+        "stock_picking_id",
+        "szamlazz_invoice_id",
+        string="Számlázz.hu source documents",
+        readonly=True,
+        copy=False,
+    )
     szamlazz_document_count = fields.Integer(
         "Számlázz.hu documents", compute="_compute_szamlazz_document_count"
     )

@@ -7,6 +7,7 @@ from odoo.tools import SQL
 from ..exceptions import CONCURRENT_CHANGES
 from ..szamlazz_agent import errors
 from ..tools import document_kinds
+from ..tools.stock_batch import WORK_BATCH_CONTEXT
 
 _logger = logging.getLogger(__name__)
 
@@ -118,8 +119,11 @@ class SzamlazzDocumentStateMixin(models.AbstractModel):
         """Process the received documents in ``self``, those that follow another one last,
         from their mirrors (the XML was read at intake).
 
-        One savepoint per document: a failure is recorded on that document (state error,
-        reason in the chatter) and never raised, so the scheduled action keeps running.
+        The batch's shared work (its transfers, see :meth:`_new_work_batch`) is done
+        together; when that fails, the whole batch is undone and processed again one
+        document at a time, so one bad document never stops the others. One savepoint
+        per document: a failure is recorded on that document (state error, reason in the
+        chatter) and never raised, so the scheduled action keeps running.
         """
         follows = document_kinds.codes(follows_original=True)
         documents = (
@@ -127,9 +131,37 @@ class SzamlazzDocumentStateMixin(models.AbstractModel):
             .filtered(lambda document: document.state == "received")
             .sorted(lambda document: (document.kind in follows, document.id))
         )
-        lookups = self._batch_lookups(documents)
-        for document in documents:
+        work = self._new_work_batch() if len(documents) > 1 else None
+        if work is not None:
+            try:
+                with self.env.cr.savepoint():
+                    documents._process_each(work)
+                return
+            except Exception as error:  # each document is judged alone next
+                _logger.info(
+                    "%s: the batch's shared work failed (%s); one document at a time",
+                    self._description,
+                    error,
+                )
+        documents._process_each(None)
+
+    def _new_work_batch(self):
+        """What the documents of one batch do together (the invoices' transfers); None:
+        nothing, each document does all of its work alone."""
+        return None
+
+    def _finish_work_batch(self, work):
+        """Carry out what the documents of ``work`` asked for; raises when it fails."""
+
+    def _process_each(self, work):
+        follows = document_kinds.codes(follows_original=True)
+        lookups = self._batch_lookups(self)
+        for document in self:
             document = document.with_company(document.company_id)
+            if work is not None and work.must_validate_before(document, follows):
+                self._finish_work_batch(work)
+            if work is not None:
+                document = document.with_context(**{WORK_BATCH_CONTEXT: work})
             try:
                 with self.env.cr.savepoint():
                     document._process_document(lookups)
@@ -152,3 +184,5 @@ class SzamlazzDocumentStateMixin(models.AbstractModel):
                 # stop the batch (or to let Odoo deactivate the scheduled action).
                 _logger.exception("Processing %s %s failed", document._description, document.number)
                 document._set_error(_("Unexpected error: %s", error))
+        if work is not None:
+            self._finish_work_batch(work)

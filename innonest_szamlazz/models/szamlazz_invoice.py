@@ -43,6 +43,7 @@ from ..szamlazz_agent.parsers import parse_decimal
 from ..tools import document_kinds
 from ..tools.column_limits import unstorable_values
 from ..tools.params import positive_int_param
+from ..tools.stock_batch import WORK_BATCH_CONTEXT, StockBatch
 from .szamlazz_document_state_mixin import STATES
 
 _logger = logging.getLogger(__name__)
@@ -1389,46 +1390,69 @@ class SzamlazzInvoice(models.Model):
         return returned
 
     def _create_done_picking(self, picking_type, location, location_dest, move_values):
-        """Create and validate a transfer of the document's quantities."""
+        """A validated transfer of the document's quantities: made with its batch's when the
+        document is processed in one (:meth:`_finish_work_batch`), else now."""
         origin = self.number + (" / %s" % self.order_number if self.order_number else "")
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": self.partner_id.id,
-                "origin": origin,
-                "location_id": location.id,
-                "location_dest_id": location_dest.id,
-                "company_id": self.company_id.id,
-                "move_ids": [
-                    Command.create(dict(values, company_id=self.company_id.id))
-                    for values in move_values
-                ],
-            }
-        )
+        values = {
+            "picking_type_id": picking_type.id,
+            "partner_id": self.partner_id.id,
+            "origin": origin,
+            "location_id": location.id,
+            "location_dest_id": location_dest.id,
+            "company_id": self.company_id.id,
+            "move_ids": [
+                Command.create(dict(move, company_id=self.company_id.id)) for move in move_values
+            ],
+            "szamlazz_invoice_ids": [Command.link(self.id)],
+        }
+        batch = self.env.context.get(WORK_BATCH_CONTEXT)
+        if batch is not None:
+            batch.add(self, values)
+            return
+        picking = self.env["stock.picking"].create(values)
         picking.action_confirm()
-        self._validate_done(picking)
-        return picking
+        self._validate_transfers(picking)
+
+    def _new_work_batch(self):
+        return StockBatch()
+
+    def _finish_work_batch(self, work):
+        """Create, confirm and validate the transfers the batch's documents asked for, all
+        at once; raises when one of them cannot be validated, so that the batch is done
+        again one document at a time and that document alone fails."""
+        plans = work.take()
+        if not plans:
+            return
+        pickings = self.env["stock.picking"].create([values for _document, values in plans])
+        pickings.action_confirm()
+        self._validate_transfers(pickings)
 
     def _validate_done(self, picking):
-        """Validate ``picking`` with no wizard: the quantities are the document's, no
+        """Validate ``picking`` (:meth:`_validate_transfers`) and link it to the document."""
+        self._validate_transfers(picking)
+        self.picking_ids = [Command.link(picking.id)]
+
+    @api.model
+    def _validate_transfers(self, pickings):
+        """Validate ``pickings`` with no wizard: the quantities are the documents', no
         backorder is kept, stock may go negative where the company allows it."""
-        for move in picking.move_ids:
+        for move in pickings.move_ids:
             move.quantity = move.product_uom_qty
-        picking.move_ids.picked = True
-        result = picking.with_context(
+        pickings.move_ids.picked = True
+        result = pickings.with_context(
             skip_backorder=True,
-            picking_ids_not_to_backorder=picking.ids,
+            picking_ids_not_to_backorder=pickings.ids,
             skip_sms=True,
         ).button_validate()
-        if result is not True or picking.state != "done":
+        stuck = pickings.filtered(lambda picking: picking.state != "done")
+        if result is not True or stuck:
             raise UserError(
                 _(
                     "The transfer %s needs a manual step (lots, serial numbers or "
                     "another check) and was not validated.",
-                    picking.name,
+                    ", ".join((stuck or pickings).mapped("name")),
                 )
             )
-        self.picking_ids = [Command.link(picking.id)]
 
     # -- payment reminders -------------------------------------------------------------------
     # Payment reminders for overdue Számlázz.hu invoices.

@@ -23,3 +23,4 @@ from . import test_szamlazz_item_fixes
 from . import test_szamlazz_overview
 from . import test_tours
 from . import test_tour_overview
+from . import test_szamlazz_batch_import
