@@ -232,7 +232,8 @@ class SzamlazzBuyerMatcher(models.AbstractModel):
         text = (country_text or "").strip()
         Country = self.env["res.country"]
         if normalize_text(text) in _HUNGARY_SPELLINGS:
-            return self.env.ref("base.hu")
+            # Almost every buyer: the cached XML id, without env.ref's existence query.
+            return Country.browse(self.env["ir.model.data"]._xmlid_to_res_id("base.hu"))
         if len(text) == 2:
             country = Country.search([("code", "=ilike", text)], limit=1)
             if country:

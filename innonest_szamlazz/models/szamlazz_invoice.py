@@ -203,8 +203,12 @@ class SzamlazzInvoice(models.Model):
     amount_net = fields.Monetary("Net", readonly=True)
     amount_vat = fields.Monetary("VAT", readonly=True)
     amount_gross = fields.Monetary("Gross", readonly=True)
-    amount_paid = fields.Monetary("Paid", compute="_compute_amounts", store=True, tracking=True)
-    amount_residual = fields.Monetary("Outstanding", compute="_compute_amounts", store=True)
+    amount_paid = fields.Monetary(
+        "Paid", compute="_compute_amounts", store=True, precompute=True, tracking=True
+    )
+    amount_residual = fields.Monetary(
+        "Outstanding", compute="_compute_amounts", store=True, precompute=True
+    )
     payment_state = fields.Selection(
         [
             ("paid", "Paid"),
@@ -235,6 +239,19 @@ class SzamlazzInvoice(models.Model):
     )
 
     partner_id = fields.Many2one("res.partner", "Buyer", readonly=True, index=True, tracking=True)
+    partner_match = fields.Selection(
+        [
+            ("identifier", "Buyer identifier"),
+            ("tax_number", "Hungarian tax number"),
+            ("eu_vat", "EU VAT number"),
+            ("name_address", "Name and address"),
+            ("created", "Created from the document"),
+        ],
+        string="Buyer matched by",
+        readonly=True,
+        help="How Odoo found the buyer's partner, the way Számlázz.hu matches buyers; "
+        "where the partner's data differs from the document's, the chatter says so.",
+    )
     buyer_name = fields.Char(readonly=True)
     buyer_identifier = fields.Char(readonly=True)
     buyer_tax_number = fields.Char(readonly=True)
@@ -468,6 +485,9 @@ class SzamlazzInvoice(models.Model):
         its column, and :class:`~..exceptions.IntakeConflictError` when another
         transaction is storing the same new document at this very moment.
         """
+        # Intake does the least that keeps the document safe: no chatter, no tracking; the
+        # Received tab lists every arrival.
+        invoices = self.sudo().with_context(tracking_disable=True)
         unstorable = unstorable_values(document)
         if unstorable:
             raise errors.InvalidResponseError(
@@ -475,7 +495,7 @@ class SzamlazzInvoice(models.Model):
             )
         raw = document.raw if raw is None else raw
         digest = hashlib.sha256(raw).hexdigest()
-        invoice = self.sudo().search(
+        invoice = invoices.search(
             [("company_id", "=", account.company_id.id), ("number", "=", document.number)], limit=1
         )
         if (
@@ -501,12 +521,6 @@ class SzamlazzInvoice(models.Model):
         if invoice:
             invoice.write(values)
             invoice._set_received()
-            invoice.message_post(
-                body=_(
-                    "A new version of this document arrived (%(channel)s).",
-                    channel=dict(self._fields["source"]._description_selection(self.env))[source],
-                )
-            )
         else:
             parts = document.number_parts
             values.update(
@@ -522,7 +536,7 @@ class SzamlazzInvoice(models.Model):
             )
             try:
                 with self.env.cr.savepoint():
-                    invoice = self.sudo().create(values)
+                    invoice = invoices.create(values)
             except psycopg2.errors.UniqueViolation:
                 raise IntakeConflictError(document.number) from None
         invoice.arrival_id = (
@@ -933,21 +947,8 @@ class SzamlazzInvoice(models.Model):
         )
         if match:
             partner, rule = match
-            self.partner_id = partner
-            rule_labels = {
-                "identifier": _("buyer identifier"),
-                "tax_number": _("Hungarian tax number"),
-                "eu_vat": _("EU VAT number"),
-                "name_address": _("name and address"),
-            }
-            lines = [
-                _(
-                    "Buyer matched to %(partner)s by %(rule)s.",
-                    partner=partner.display_name,
-                    rule=rule_labels[rule],
-                )
-            ]
-            lines += [
+            self.write({"partner_id": partner.id, "partner_match": rule})
+            differences = [
                 _(
                     "%(label)s differs: %(odoo)s in Odoo, %(document)s on the document "
                     "(Odoo left unchanged).",
@@ -957,20 +958,17 @@ class SzamlazzInvoice(models.Model):
                 )
                 for label, ours, theirs in matcher._differences(partner, buyer)
             ]
-            self.message_post(body="\n".join(lines))
+            if differences:
+                self.message_post(body="\n".join(differences))
         else:
-            self.partner_id = (
+            partner = (
                 self.env["res.partner"]
                 .sudo()
                 .create(dict(matcher._partner_values(buyer), lang=self._buyer_language()))
             )
+            self.write({"partner_id": partner.id, "partner_match": "created"})
             for key in buyer_keys:
-                lookups["new_partners"].setdefault(key, self.partner_id)
-            self.message_post(
-                body=_(
-                    "No partner matched the buyer; %s was created.", self.partner_id.display_name
-                )
-            )
+                lookups["new_partners"].setdefault(key, partner)
 
     def _buyer_language(self):
         """The Odoo language of a buyer created from this document: the document's own

@@ -15,7 +15,7 @@ class SzamlazzInvoiceArrival(models.Model):
     invoice_id = fields.Many2one(
         "szamlazz.invoice", required=True, readonly=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="invoice_id.company_id", store=True)
+    company_id = fields.Many2one(related="invoice_id.company_id", store=True, precompute=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     source = fields.Selection(SOURCES, required=True, readonly=True)
     sha256 = fields.Char("SHA-256", readonly=True, help="Of the bytes exactly as they came.")

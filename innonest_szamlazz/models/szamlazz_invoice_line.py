@@ -28,7 +28,7 @@ class SzamlazzInvoiceLine(models.Model):
     _order = "invoice_id, sequence, id"
 
     invoice_id = fields.Many2one("szamlazz.invoice", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="invoice_id.company_id", store=True)
+    company_id = fields.Many2one(related="invoice_id.company_id", store=True, precompute=True)
     currency_id = fields.Many2one(related="invoice_id.currency_id")
     sequence = fields.Integer()
     name = fields.Char(required=True)

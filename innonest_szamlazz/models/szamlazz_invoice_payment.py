@@ -9,7 +9,7 @@ class SzamlazzInvoicePayment(models.Model):
     _order = "invoice_id, date, id"
 
     invoice_id = fields.Many2one("szamlazz.invoice", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="invoice_id.company_id", store=True)
+    company_id = fields.Many2one(related="invoice_id.company_id", store=True, precompute=True)
     currency_id = fields.Many2one(related="invoice_id.currency_id")
     date = fields.Date(required=True)
     title = fields.Char(help="The payment method (jogcim).")

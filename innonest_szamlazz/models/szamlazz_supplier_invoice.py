@@ -137,7 +137,9 @@ class SzamlazzSupplierInvoice(models.Model):
         # ir.attachment's own checksum (SHA-1 of the bytes) tells a byte-for-byte replay.
         checksum = hashlib.sha1(document.raw, usedforsecurity=False).hexdigest()
         identity = self._identity_of(document)
-        invoice = self.sudo().search(
+        # As lean as the outgoing invoices' intake: no chatter, no tracking.
+        invoices = self.sudo().with_context(tracking_disable=True)
+        invoice = invoices.search(
             [("account_id", "=", account.id), ("identity", "=", identity)], limit=1
         )
         if invoice and (
@@ -153,12 +155,11 @@ class SzamlazzSupplierInvoice(models.Model):
         if invoice:
             invoice.write(values)
             invoice._set_received()
-            invoice.message_post(body=_("A new version of this supplier invoice arrived."))
         else:
             values.update(account_id=account.id, identity=identity, number=document.number)
             try:
                 with self.env.cr.savepoint():
-                    invoice = self.sudo().with_context(tracking_disable=True).create(values)
+                    invoice = invoices.create(values)
             except psycopg2.errors.UniqueViolation:
                 raise IntakeConflictError(document.number) from None
         Attachment = self.env["ir.attachment"].sudo()

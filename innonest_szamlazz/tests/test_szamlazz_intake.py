@@ -128,6 +128,16 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.assertEqual(invoice.state, "needs_attention")
         self.assertIn("egyik terméknek sincs T4H-NEW kódja", invoice.state_reason)
 
+    def test_intake_writes_no_chatter(self):
+        """Storing a push is lean: the document's history is its Received tab."""
+        self.register_push_target()
+        number = self.issue_invoice()
+        self.deliver()
+        invoice = self.find(number)
+        self.assertEqual(invoice.state, "received")
+        self.assertFalse(invoice.message_ids, "nothing posted or tracked while storing")
+        self.assertEqual(len(invoice.arrival_ids), 1)
+
     def test_replayed_push_is_acknowledged_and_not_duplicated(self):
         self.register_push_target()
         number = self.issue_invoice()
