@@ -12,7 +12,7 @@ cd "$repo" || exit 2
 # shellcheck source=tools/lib.sh
 . tools/lib.sh
 
-addons=(innonest_szamlazz innonest_szamlazz_sale)
+addons=(innonest_szamlazz innonest_szamlazz_sale innonest_szamlazz_queue)
 
 if [ "${SZAMLAZZ_SKIP_PIP:-0}" != 1 ]; then
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \

@@ -27,7 +27,15 @@ export SZAMLAZZ_XSD_DIR
 [ -d "$SZAMLAZZ_XSD_DIR" ] || die "The official Számlázz.hu XSDs are not in $SZAMLAZZ_XSD_DIR.
 Download them from szamlazz.hu (see README.md, Configuration) and set SZAMLAZZ_XSD_DIR."
 
-modules=${SZAMLAZZ_TEST_MODULES:-innonest_szamlazz,innonest_szamlazz_sale}
+# The queue_job bridge is tested wherever OCA's queue_job is installed (requirements-dev.txt
+# installs it); queue_job itself is installed, not tested.
+default_modules=innonest_szamlazz,innonest_szamlazz_sale
+if "$SZAMLAZZ_PYTHON" -c 'import importlib.util as u; assert u.find_spec("odoo.addons.queue_job")' 2>/dev/null; then
+    default_modules=$default_modules,innonest_szamlazz_queue
+fi
+modules=${SZAMLAZZ_TEST_MODULES:-$default_modules}
+install=$modules
+case ",$modules," in *,innonest_szamlazz_queue,*) install=queue_job,$modules ;; esac
 db="szamlazz_test_$$"
 work=$(mktemp -d)
 cleanup() {
@@ -46,7 +54,7 @@ echo "== Odoo tests: $modules on database $db"
 # A hung test must fail the run long before CI's own limit.
 PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}" timeout "${SZAMLAZZ_TEST_TIMEOUT:-1800}" "$SZAMLAZZ_PYTHON" -m odoo \
     --database "$db" --addons-path "$(addons_path "$repo")" --data-dir "$work/data" \
-    --init "$modules" --without-demo all \
+    --init "$install" --without-demo all \
     --test-enable --test-tags "$tags" \
     --http-interface 127.0.0.1 --http-port "$(free_port)" --workers 0 --max-cron-threads 0 \
     --log-level test --stop-after-init >"$odoo_log" 2>&1
