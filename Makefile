@@ -23,6 +23,7 @@ demo:
 
 bench:
 	@tools/bootstrap.sh --no-postgres -m pytest benchmarks -q -p no:cacheprovider
+	@tools/bootstrap.sh tools/run_bench.py
 
 lint:
 	@tools/lint.sh
