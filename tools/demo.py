@@ -172,8 +172,25 @@ def run_shell(script):
     return result
 
 
+def localized_for_hungary():
+    import psycopg2  # Odoo's dependency: imported once require_odoo has passed
+
+    with psycopg2.connect(dbname=DATABASE) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM ir_module_module WHERE name = %s AND state = 'installed'",
+            (LOCALIZATION,),
+        )
+        return bool(cursor.fetchone())
+
+
 def install_or_update():
     if database_exists():
+        if not localized_for_hungary():
+            sys.exit(
+                "%s is a demo database of an earlier version (not a Hungarian company): drop "
+                "it (dropdb %s) or set SZAMLAZZ_DEMO_DB to a new name, then run make demo "
+                "again." % (DATABASE, DATABASE)
+            )
         print("Updating %s ..." % DATABASE)
         run_odoo("--update", MODULES)
         return

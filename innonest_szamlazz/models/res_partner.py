@@ -21,11 +21,28 @@ class ResPartner(models.Model):
         help="Számlázz.hu's id of this supplier (szallito/id) on incoming invoices; "
         "remembered when an incoming invoice is matched to this contact.",
     )
+    szamlazz_buyer_key = fields.Char(
+        "Számlázz.hu Buyer Key",
+        copy=False,
+        readonly=True,
+        help="Set on a partner the import created from a document's buyer: the company and "
+        "what Számlázz.hu names that buyer by. Unique, so that two workers importing the "
+        "same new buyer at once make one partner; later documents of that buyer find it "
+        "by this key even once the partner was edited.",
+    )
     szamlazz_document_count = fields.Integer(
         "Számlázz.hu documents",
         compute="_compute_szamlazz_document_count",
         groups="innonest_szamlazz.group_szamlazz_user",
     )
+
+    _sql_constraints = [
+        (
+            "szamlazz_buyer_key_unique",
+            "unique(szamlazz_buyer_key)",
+            "Another partner was made from the same Számlázz.hu buyer.",
+        ),
+    ]
 
     szamlazz_currency_id = fields.Many2one(
         "res.currency", "Outstanding Currency", compute="_compute_szamlazz_outstanding"

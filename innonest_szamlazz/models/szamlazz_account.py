@@ -1050,6 +1050,8 @@ class SzamlazzAccount(models.Model):
         for accounts in self.env["res.company"]._szamlazz_in_language(self.sudo()):
             for key, value in accounts._import_pass_in_language().items():
                 totals[key] += value
+            # One language's batch is committed before the next one asks Számlázz.hu.
+            self._auto_commit()
         return totals
 
     def _import_pass_in_language(self):
@@ -1169,13 +1171,7 @@ class SzamlazzAccount(models.Model):
                 ["__count"],
             )
         )
-        owed = mine + [
-            ("kind", "in", document_kinds.codes(debt=True)),
-            ("state", "in", ("done", "needs_attention")),
-            ("cancelled", "=", False),
-            ("is_test", "=", False),
-            ("payment_state", "in", ("not_paid", "partial", "overdue")),
-        ]
+        owed = mine + self._owed_domain()
         outstanding = {
             (account, currency): total
             for account, currency, total in Invoice._read_group(
@@ -1185,7 +1181,7 @@ class SzamlazzAccount(models.Model):
         overdue = {
             (account, currency): total
             for account, currency, total in Invoice._read_group(
-                owed + [("payment_state", "=", "overdue")],
+                owed + [("due_date", "<", fields.Date.context_today(self))],
                 ["account_id", "currency_id"],
                 ["amount_residual:sum"],
             )
@@ -1237,6 +1233,17 @@ class SzamlazzAccount(models.Model):
                 account.checklist_responsible_done,
             ].count(False)
 
+    @api.model
+    def _owed_domain(self):
+        """What buyers owe: unpaid debts, not cancelled, not test documents."""
+        return [
+            ("kind", "in", document_kinds.codes(debt=True)),
+            ("state", "in", ("done", "needs_attention")),
+            ("cancelled", "=", False),
+            ("is_test", "=", False),
+            ("amount_residual", ">", 0),
+        ]
+
     def _overview_action(self, xml_id, domain, context=None):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
@@ -1272,10 +1279,9 @@ class SzamlazzAccount(models.Model):
         )
 
     def action_view_outstanding(self):
+        """The documents the outstanding amount sums (in any currency)."""
         return self._overview_action(
-            "innonest_szamlazz.szamlazz_invoice_action",
-            [("kind", "in", document_kinds.codes(debt=True)), ("cancelled", "=", False)],
-            {"search_default_unpaid": 1},
+            "innonest_szamlazz.szamlazz_invoice_action", self._owed_domain()
         )
 
     def action_view_webshop_prefixes(self):

@@ -127,7 +127,10 @@ class SzamlazzDocumentStateMixin(models.AbstractModel):
         """
         follows = document_kinds.codes(follows_original=True)
         documents = (
+            # A document processed while another batch runs (one a job runs at once) is
+            # not part of that batch.
             self.sudo()
+            .with_context(**{WORK_BATCH_CONTEXT: None})
             .filtered(lambda document: document.state == "received")
             .sorted(lambda document: (document.kind in follows, document.id))
         )
@@ -162,9 +165,16 @@ class SzamlazzDocumentStateMixin(models.AbstractModel):
                 self._finish_work_batch(work)
             if work is not None:
                 document = document.with_context(**{WORK_BATCH_CONTEXT: work})
+                planned = work.mark()
             try:
-                with self.env.cr.savepoint():
-                    document._process_document(lookups)
+                try:
+                    with self.env.cr.savepoint():
+                        document._process_document(lookups)
+                except Exception:
+                    # What the document planned is undone with the rest of its work.
+                    if work is not None:
+                        work.forget_since(planned)
+                    raise
             except CONCURRENT_CHANGES as error:
                 # Another worker changed what this document needs (the invoice it cancels,
                 # the prefix or partner both learn at once) or locked it in the other order

@@ -29,6 +29,7 @@ import psycopg2
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import (
+    SQL,
     email_normalize_all,
     float_compare,
     float_is_zero,
@@ -488,6 +489,8 @@ class SzamlazzInvoice(models.Model):
         # Intake does the least that keeps the document safe: no chatter, no tracking; the
         # Received tab lists every arrival.
         invoices = self.sudo().with_context(tracking_disable=True)
+        # What the caller does next with the document (process it, say) is tracked again.
+        returned = self.sudo().env
         unstorable = unstorable_values(document)
         if unstorable:
             raise errors.InvalidResponseError(
@@ -510,7 +513,7 @@ class SzamlazzInvoice(models.Model):
             # stored version stays, with its PDF; a PDF Odoo lacked is kept now.
             if getattr(document, "pdf", None) and not invoice.pdf_attachment_id:
                 invoice._store_pdf(document.pdf)
-            return invoice
+            return invoice.with_env(returned)
         values = dict(
             invoice._mirror_values(document, source),
             source=source,
@@ -556,7 +559,7 @@ class SzamlazzInvoice(models.Model):
         if getattr(document, "pdf", None):
             invoice._store_pdf(document.pdf)
         self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
-        return invoice
+        return invoice.with_env(returned)
 
     def _mirror_values(self, document, source):
         """What the mirror takes from a version of the document (``self`` is the stored
@@ -961,14 +964,23 @@ class SzamlazzInvoice(models.Model):
             if differences:
                 self.message_post(body="\n".join(differences))
         else:
-            partner = (
-                self.env["res.partner"]
-                .sudo()
-                .create(dict(matcher._partner_values(buyer), lang=self._buyer_language()))
-            )
+            partner = self._partner_made_for(buyer, buyer_keys)
             self.write({"partner_id": partner.id, "partner_match": "created"})
             for key in buyer_keys:
                 lookups["new_partners"].setdefault(key, partner)
+
+    def _partner_made_for(self, buyer, buyer_keys):
+        """The partner made from ``buyer`` for this company: the one an earlier document
+        made (found by its key, even if a person edited it since), else a new one. Two
+        workers making it at once collide on the key; the loser's document waits for the
+        next run, which finds the winner's."""
+        key = "%s:%s:%s" % (self.company_id.id, *buyer_keys[0]) if buyer_keys else False
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        partner = key and Partner.search([("szamlazz_buyer_key", "=", key)], limit=1)
+        if partner:
+            return partner
+        values = self.env["szamlazz.buyer.matcher"]._partner_values(buyer)
+        return Partner.create(dict(values, lang=self._buyer_language(), szamlazz_buyer_key=key))
 
     def _buyer_language(self):
         """The Odoo language of a buyer created from this document: the document's own
@@ -1255,6 +1267,23 @@ class SzamlazzInvoice(models.Model):
         kind = document_kinds.kind_of(self.kind)
         if not self.order_number or not (kind and kind.same_goods_as):
             return self.browse()
+        # Two workers (queue jobs, a job beside the scheduled action) on documents of one
+        # order would each see no covering document in their snapshots and both move the
+        # goods: each locks the other documents of the order, and the one that cannot
+        # (held, or changed since its snapshot) waits for a later run that sees them.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM szamlazz_invoice
+                 WHERE company_id = %s AND order_number = %s AND kind IN %s AND id != %s
+                   FOR UPDATE NOWAIT
+                """,
+                self.company_id.id,
+                self.order_number,
+                tuple(kind.same_goods_as),
+                self.id,
+            )
+        )
         return self.search(
             [
                 ("company_id", "=", self.company_id.id),

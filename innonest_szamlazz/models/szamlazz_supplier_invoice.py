@@ -139,6 +139,8 @@ class SzamlazzSupplierInvoice(models.Model):
         identity = self._identity_of(document)
         # As lean as the outgoing invoices' intake: no chatter, no tracking.
         invoices = self.sudo().with_context(tracking_disable=True)
+        # What the caller does next with the invoice is tracked again.
+        returned = self.sudo().env
         invoice = invoices.search(
             [("account_id", "=", account.id), ("identity", "=", identity)], limit=1
         )
@@ -146,7 +148,7 @@ class SzamlazzSupplierInvoice(models.Model):
             invoice.content_sha256 == document.content_sha256
             or checksum in invoice.arrival_attachment_ids.mapped("checksum")
         ):
-            return invoice
+            return invoice.with_env(returned)
         values = dict(
             self._mirror_values(document, invoice),
             received_date=fields.Datetime.now(),
@@ -184,7 +186,7 @@ class SzamlazzSupplierInvoice(models.Model):
                 }
             )
         self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
-        return invoice
+        return invoice.with_env(returned)
 
     @api.model
     def _identity_of(self, document):

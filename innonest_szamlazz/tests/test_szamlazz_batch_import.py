@@ -2,7 +2,10 @@
 that fails, the batch is processed again one document at a time, so one bad document
 never stops the others and nothing moves twice."""
 
+from unittest.mock import patch
+
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from .szamla_documents import szamla_xml
 
@@ -112,3 +115,46 @@ class TestBatchImport(TransactionCase):
         self.import_batch()
         self.assertEqual(self.available(), 18)
         self.assertEqual(len(invoices.picking_ids), 2)
+
+    def test_a_document_rolled_back_after_planning_moves_nothing(self):
+        """A document whose processing fails after it planned its delivery (here the last
+        step, marking it done) is rolled back whole: its delivery is not made with the
+        batch's, and the others' are."""
+        first, failing, last = (
+            self.store("T6-2026-12", 1),
+            self.store("T6-2026-13", 5),
+            self.store("T6-2026-14", 1),
+        )
+        Invoice = type(self.env["szamlazz.invoice"])
+        set_done = Invoice._set_done
+
+        def fail_for_one(documents, reason=False):
+            if failing in documents:
+                raise ValueError("a failure after the delivery was planned")
+            return set_done(documents, reason)
+
+        with (
+            patch.object(Invoice, "_set_done", fail_for_one),
+            mute_logger("odoo.addons.innonest_szamlazz.models.szamlazz_document_state_mixin"),
+        ):
+            self.import_batch()
+        self.assertEqual((first.state, last.state), ("done", "done"))
+        self.assertEqual(failing.state, "error")
+        self.assertFalse(failing.picking_ids)
+        self.assertFalse(failing.line_ids.stock_move_ids, "no move was made for it")
+        self.assertEqual(self.available(), 18, "only the two others' goods left")
+
+    def test_a_buyer_made_once_is_found_again_after_an_edit(self):
+        """The partner the import made for a new buyer carries the buyer's key (unique, so
+        two workers never make two): a later document of that buyer finds it even after a
+        person renamed it and the name and address no longer match."""
+        buyer = {"name": "Kulcs Vevő", "zip": "1111", "city": "Budapest", "street": "Fő u. 9."}
+        first = self.store("T6-2026-15", buyer=buyer)
+        self.import_batch()
+        partner = first.partner_id
+        self.assertTrue(partner.szamlazz_buyer_key)
+        partner.name = "Kulcs Vevő (törzsvásárló)"
+        second = self.store("T6-2026-16", buyer=buyer)
+        self.import_batch()
+        self.assertEqual(second.partner_id, partner)
+        self.assertEqual(self.env["res.partner"].search_count([("name", "ilike", "Kulcs Vevő")]), 1)

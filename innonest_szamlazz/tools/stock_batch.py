@@ -20,6 +20,20 @@ class StockBatch:
         if document.order_number:
             self.orders.add((document.company_id.id, document.order_number))
 
+    def mark(self):
+        """Where the plans stand now (:meth:`forget_since`)."""
+        return len(self.plans)
+
+    def forget_since(self, mark):
+        """Drop the plans added after ``mark``: the document that made them was rolled
+        back, its transfers must not be made."""
+        del self.plans[mark:]
+        self.orders = {
+            (document.company_id.id, document.order_number)
+            for document, _values in self.plans
+            if document.order_number
+        }
+
     def must_validate_before(self, document, follows):
         """Whether ``document`` needs to see the stock of the planned ones moved."""
         return bool(self.plans) and (

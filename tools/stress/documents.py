@@ -78,10 +78,17 @@ def items_for(sequence: int, skus: list[str]) -> tuple[Item, ...]:
     return (Item(first, quantity, price), Item(second, 1 + sequence % 2, price + 5))
 
 
-def build(number: str, internal_id: int, items: tuple[Item, ...], buyer: dict) -> Document:
+def build(
+    number: str,
+    internal_id: int,
+    items: tuple[Item, ...],
+    buyer: dict,
+    kind: str = "SZ",
+    order_number: str | None = None,
+) -> Document:
     root = etree.Element(_q("szamla"), nsmap={None: SZAMLA_NS})
     _seller(root)
-    _header(root, number, internal_id)
+    _header(root, number, internal_id, kind, order_number)
     _buyer(root, buyer)
     _items(root, items)
     _totals(root, items)
@@ -117,14 +124,14 @@ def _seller(root) -> None:
     _sub(seller, "adoszam", SELLER["tax_number"])
 
 
-def _header(root, number: str, internal_id: int) -> None:
+def _header(root, number: str, internal_id: int, kind: str, order_number: str | None) -> None:
     day = today()
     header = _sub(root, "alap")
     for name, value in (
         ("id", internal_id),
         ("szamlaszam", number),
         ("gazdEsemAzon", internal_id),
-        ("tipus", "SZ"),
+        ("tipus", kind),
         ("eszamla", 1),
         ("kelt", day.isoformat()),
         ("telj", day.isoformat()),
@@ -132,6 +139,7 @@ def _header(root, number: str, internal_id: int) -> None:
         ("fizmod", "átutalás"),
         ("fizmodunified", "átutalás"),
         ("keszpenz", "false"),
+        ("rendelesszam", order_number),
         ("nyelv", "hu"),
         ("devizanem", "HUF"),
         ("penzforg", "false"),
@@ -139,7 +147,8 @@ def _header(root, number: str, internal_id: int) -> None:
         ("katafokonyv", "false"),
         ("teszt", "false"),
     ):
-        _sub(header, name, value)
+        if value is not None:
+            _sub(header, name, value)
 
 
 def _buyer(root, buyer: dict) -> None:
@@ -250,3 +259,33 @@ class Factory:
 
     def batch(self, count: int) -> list[Document]:
         return [self.next() for _ in range(count)]
+
+    def order_pair(self) -> tuple[Document, Document]:
+        """An invoice and the delivery note of one order, with the same items: together
+        they take the goods out once."""
+        with self.lock:
+            self.sequence += 1
+            sequence = self.sequence
+        items = items_for(sequence, self.skus)
+        buyer = BUYERS[sequence % len(BUYERS)]
+        order = "ORD-%d" % sequence
+        pair = (
+            build(
+                "STR-%d-%d" % (today().year, sequence),
+                900000 + sequence,
+                items,
+                buyer,
+                order_number=order,
+            ),
+            build(
+                "SL-STR-%d-%d" % (today().year, sequence),
+                800000 + sequence,
+                items,
+                buyer,
+                kind="SL",
+                order_number=order,
+            ),
+        )
+        for document in pair:
+            self.schema.check(document)
+        return pair
