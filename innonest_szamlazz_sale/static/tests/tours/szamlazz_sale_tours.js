@@ -2,36 +2,7 @@
 // Quotation → proforma, then the paid order, in a real browser; run by tests/test_tours.py,
 // which pays the proforma at the sandbox between the two tours.
 import {registry} from "@web/core/registry";
-
-/**
- * A step that asks the Python test for a screenshot of the screen as it is (only when it
- * set the flag: SZAMLAZZ_SCREENSHOTS_DIR) and waits until it has been taken; the element
- * ``scrollTo`` selects is scrolled into the middle of the screen first.
- */
-function screenshot(name, scrollTo = null) {
-  return {
-    content: `Screenshot ${name}`,
-    trigger: "body",
-    run: async () => {
-      if (!window.localStorage.getItem("szamlazz_screenshots")) {
-        return;
-      }
-      if (scrollTo) {
-        document.querySelector(scrollTo).scrollIntoView({block: "center"});
-      }
-      // Let fonts, badges and the last re-render settle.
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      console.log(`szamlazz-screenshot:${name}`);
-      const start = Date.now();
-      while (window.szamlazzScreenshotTaken !== name) {
-        if (Date.now() - start > 8000) {
-          throw new Error(`The screenshot ${name} was not taken`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-  };
-}
+import {screenshot} from "@innonest_szamlazz/../tests/tours/szamlazz_tours";
 
 registry.category("web_tour.tours").add("szamlazz_sale_proforma_tour", {
   steps: () => [
