@@ -23,7 +23,6 @@ import itertools
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -120,66 +119,21 @@ class QueueOdooServer(processes.OdooServer):
     requests go to ``runner_port`` (the proxy)."""
 
     def __init__(self, database: str, work: Path, name: str, runner_port: int):
-        super().__init__(database, work)
-        self.log = work / ("odoo-%s.log" % name)
+        super().__init__(database, work, modules=MODULES, log_name="odoo-%s.log" % name)
         self.runner_port = runner_port
 
-    def install(self) -> None:
-        command = self._command(
-            "--init", MODULES, "--without-demo", "all", "--stop-after-init", "--no-http"
-        )
-        command += ["--log-level", "warn", "--logfile", str(self.work / "install.log")]
-        result = subprocess.run(
-            command,
-            cwd=processes.REPO,
-            env=processes.odoo_environment(),
-            timeout=processes.INSTALL_TIMEOUT,
-            check=False,
-        )
-        if result.returncode:
-            pytest.fail(
-                "Installing %s failed:\n%s" % (MODULES, processes.tail(self.work / "install.log"))
-            )
-
     def start(self) -> None:
-        command = self._command(
-            "--http-interface",
-            "127.0.0.1",
-            "--http-port",
-            str(self.port),
-            "--gevent-port",
-            str(self.gevent_port),
-            "--db-filter",
-            "^%s$" % self.database,
-            "--workers",
-            "2",
-            "--max-cron-threads",
-            "1",
-            "--limit-time-real",
-            "120",
+        super().start(
             "--load",
             "base,web,queue_job",
-            "--log-level",
-            "warn",
             "--log-handler",
             "odoo.addons.queue_job.jobrunner.runner:INFO",
+            environment={
+                "ODOO_QUEUE_JOB_CHANNELS": CHANNELS,
+                "ODOO_QUEUE_JOB_HOST": "127.0.0.1",
+                "ODOO_QUEUE_JOB_PORT": str(self.runner_port),
+            },
         )
-        environment = processes.odoo_environment(self.gevent_standin)
-        environment.update(
-            ODOO_QUEUE_JOB_CHANNELS=CHANNELS,
-            ODOO_QUEUE_JOB_HOST="127.0.0.1",
-            ODOO_QUEUE_JOB_PORT=str(self.runner_port),
-        )
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                command,
-                cwd=processes.REPO,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self._wait_ready()
 
 
 # Runs inside `odoo shell`: a pushing account, stock to sell, the other actions off.

@@ -145,14 +145,17 @@ class SandboxProcess:
 class OdooServer:
     """One database, one data dir; ``start`` and ``kill9`` may alternate."""
 
-    def __init__(self, database: str, work: Path):
+    def __init__(
+        self, database: str, work: Path, modules: str = MODULES, log_name: str = "odoo.log"
+    ):
         self.database = database
         self.work = work
+        self.modules = modules
         self.addons_path = lib_sh('addons_path "%s"' % REPO)
         self.port = free_port()
         self.gevent_port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
-        self.log = work / "odoo.log"
+        self.log = work / log_name
         self.process: subprocess.Popen | None = None
         self.gevent_standin = not gevent_works()
 
@@ -172,7 +175,7 @@ class OdooServer:
 
     def install(self) -> None:
         command = self._command(
-            "--init", MODULES, "--without-demo", "all", "--stop-after-init", "--no-http"
+            "--init", self.modules, "--without-demo", "all", "--stop-after-init", "--no-http"
         )
         command += ["--log-level", "warn", "--logfile", str(self.work / "install.log")]
         try:
@@ -180,11 +183,13 @@ class OdooServer:
                 command, cwd=REPO, env=odoo_environment(), timeout=INSTALL_TIMEOUT, check=False
             )
         except subprocess.TimeoutExpired:
-            raise SystemExit("Installing %s took over %d s." % (MODULES, INSTALL_TIMEOUT)) from None
+            raise SystemExit(
+                "Installing %s took over %d s." % (self.modules, INSTALL_TIMEOUT)
+            ) from None
         if result.returncode:
             raise SystemExit(
                 "Installing %s failed; the log's tail:\n%s"
-                % (MODULES, tail(self.work / "install.log"))
+                % (self.modules, tail(self.work / "install.log"))
             )
 
     def shell(self, script: str) -> str:
@@ -204,8 +209,9 @@ class OdooServer:
             raise SystemExit("odoo shell failed:\n%s%s" % (result.stdout, result.stderr[-3000:]))
         return result.stdout
 
-    def start(self) -> None:
-        """Serve with two HTTP workers and one cron worker, on loopback only."""
+    def start(self, *arguments: str, environment: dict | None = None) -> None:
+        """Serve with two HTTP workers and one cron worker, on loopback only; ``arguments``
+        and ``environment`` are added to Odoo's."""
         command = self._command(
             "--http-interface",
             "127.0.0.1",
@@ -223,12 +229,13 @@ class OdooServer:
             "120",
             "--log-level",
             "warn",
+            *arguments,
         )
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command,
                 cwd=REPO,
-                env=odoo_environment(self.gevent_standin),
+                env=dict(odoo_environment(self.gevent_standin), **(environment or {})),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
