@@ -219,8 +219,6 @@ class OdooServer:
             str(self.port),
             "--gevent-port",
             str(self.gevent_port),
-            "--db-filter",
-            "^%s$" % self.database,
             "--workers",
             "2",
             "--max-cron-threads",
