@@ -1,7 +1,7 @@
 {
     "name": "Számlázz.hu Connector (Innonest)",
     "summary": "Számlázz.hu invoices move Odoo stock; proformas, payment status and reminders",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/innonest/innonest_szamlazz",
     "author": "Innonest",
@@ -34,6 +34,7 @@
         "views/szamlazz_agent_write_views.xml",
         "views/szamlazz_supplier_invoice_views.xml",
         "views/szamlazz_bank_transaction_views.xml",
+        "views/szamlazz_push_views.xml",
     ],
     "demo": [
         "demo/szamlazz_demo.xml",

@@ -1,28 +1,18 @@
 """Where Számlázz.hu calls Odoo: the data-connection pushes and the IPN.
 
-Both answer fast: a push is stored and acknowledged, an IPN only flags a re-query; the
-scheduled action does the work.
+Both answer fast: a push is checked, kept as it came and acknowledged, an IPN only flags a
+re-query; the scheduled action does the work.
 """
 
 import logging
 
 from odoo import http
 from odoo.http import request
-from werkzeug.exceptions import BadRequest, Forbidden, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, Forbidden
 
-from ..exceptions import IntakeConflictError
-from ..szamlazz_agent import (
-    build_bank_transactions_acknowledgement,
-    build_incoming_invoice_acknowledgement,
-    build_push_acknowledgement,
-    build_receipt_batch_acknowledgement,
-    errors,
-    parse_bank_transactions,
-    parse_incoming_invoice,
-    parse_receipt_batch,
-    parse_szamla_document,
-)
+from ..szamlazz_agent import errors
 from ..tools.params import positive_int_param
+from ..tools.push_feeds import PUSH_FEEDS
 
 _logger = logging.getLogger(__name__)
 
@@ -37,15 +27,14 @@ class SzamlazzPushController(http.Controller):
             request.env, "innonest_szamlazz.push_max_bytes", DEFAULT_PUSH_MAX_BYTES
         )
 
-    def _receive_push(self, kind, parse, store, acknowledge):
-        """The one way a push is taken: the key names the account, the body is read once
-        within the size knob, parsed once by ``parse``, stored by ``store(account,
-        parsed)`` before it is acknowledged with ``acknowledge(parsed)``.
+    def _receive_push(self, feed):
+        """The one way a push of ``feed`` (a key of ``PUSH_FEEDS``) is taken: the key names
+        the account, the body is read once within the size knob and parsed once, then kept
+        (``szamlazz.push``) before it is acknowledged; the import stores what it says.
 
-        200 + the acknowledgement: stored (or a replay, acknowledged again). 403: unknown
-        key. 400: not an acceptable document (malformed, DOCTYPE/entities, another root)
-        or larger than the knob allows. 503: the same document is being stored right now;
-        Számlázz.hu retries.
+        200 + the acknowledgement: kept (a replay too: the import recognises it). 403:
+        unknown key. 400: not an acceptable document (malformed, DOCTYPE/entities, another
+        root, a value no column can hold) or larger than the knob allows.
         """
         account = (
             request.env["szamlazz.account"]
@@ -66,25 +55,23 @@ class SzamlazzPushController(http.Controller):
         body = request.httprequest.get_data()
         if len(body) > limit:
             raise BadRequest("The document is larger than %d bytes." % limit)
-        # What intake writes (a buyer's name, a note on the document) is in the company's
-        # language, not the anonymous caller's.
-        account = account.with_context(lang=account.company_id._szamlazz_language())
+        handling = PUSH_FEEDS[feed]
         try:
-            parsed = parse(body)
-            store(account, parsed)
+            parsed = handling.parse(body)
+            unstorable = handling.unstorable(parsed)
+            if unstorable:
+                raise errors.InvalidResponseError(
+                    None, "the document cannot be stored: %s" % "; ".join(unstorable)
+                )
         except errors.SzamlazzError as error:
             _logger.warning(
-                "Számlázz.hu %s push refused for account %s: %s", kind, account.id, error.message
+                "Számlázz.hu %s push refused for account %s: %s", feed, account.id, error.message
             )
-            raise BadRequest("Not an acceptable %s document: %s" % (kind, error.message)) from None
-        except IntakeConflictError:
-            raise ServiceUnavailable(
-                "The document is being stored by another request; retry."
-            ) from None
-        # Nothing shared is written here (the account learns that pushes arrive at the next
-        # import): concurrent pushes must not conflict on one row.
+            raise BadRequest("Not an acceptable %s document: %s" % (feed, error.message)) from None
+        request.env["szamlazz.push"].sudo()._receive(account, feed, body)
         return request.make_response(
-            acknowledge(parsed), headers=[("Content-Type", "application/xml; charset=UTF-8")]
+            handling.acknowledge(parsed),
+            headers=[("Content-Type", "application/xml; charset=UTF-8")],
         )
 
     @http.route(
@@ -97,14 +84,7 @@ class SzamlazzPushController(http.Controller):
     )
     def szamlazz_push(self, **_kwargs):
         """One outgoing invoice (`szamla`) per request, answered with `szamlavalasz`."""
-        return self._receive_push(
-            "szamla",
-            parse_szamla_document,
-            lambda account, document: account.env["szamlazz.invoice"]._store_document(
-                account, document, "push"
-            ),
-            build_push_acknowledgement,
-        )
+        return self._receive_push("szamla")
 
     @http.route(
         "/szamlazz/push/incoming",
@@ -116,14 +96,7 @@ class SzamlazzPushController(http.Controller):
     )
     def szamlazz_push_incoming(self, **_kwargs):
         """One supplier invoice (`szamlabe`) per request, answered with `szamlabevalasz`."""
-        return self._receive_push(
-            "szamlabe",
-            parse_incoming_invoice,
-            lambda account, invoice: account.env["szamlazz.supplier.invoice"]._store_document(
-                account, invoice
-            ),
-            build_incoming_invoice_acknowledgement,
-        )
+        return self._receive_push("szamlabe")
 
     @http.route(
         "/szamlazz/push/receipts",
@@ -135,14 +108,7 @@ class SzamlazzPushController(http.Controller):
     )
     def szamlazz_push_receipts(self, **_kwargs):
         """The daily batch of receipts (`xmlnyugtaarchiv`), answered with `nyugtavalasz`."""
-        return self._receive_push(
-            "xmlnyugtaarchiv",
-            parse_receipt_batch,
-            lambda account, batch: account.env["szamlazz.invoice"]._store_receipt_batch(
-                account, batch
-            ),
-            build_receipt_batch_acknowledgement,
-        )
+        return self._receive_push("xmlnyugtaarchiv")
 
     @http.route(
         "/szamlazz/push/bank",
@@ -155,14 +121,7 @@ class SzamlazzPushController(http.Controller):
     def szamlazz_push_bank(self, **_kwargs):
         """Bank transactions (`banktranz`), answered with `banktranzvalasz`; they only flag
         the documents they name for a re-query."""
-        return self._receive_push(
-            "banktranz",
-            parse_bank_transactions,
-            lambda account, batch: account.env["szamlazz.bank.transaction"]._receive_batch(
-                account, batch
-            ),
-            build_bank_transactions_acknowledgement,
-        )
+        return self._receive_push("banktranz")
 
     @http.route(
         "/szamlazz/ipn/<int:account_id>",

@@ -7,6 +7,7 @@ from . import szamlazz_invoice_arrival
 from . import szamlazz_invoice_line
 from . import szamlazz_invoice_payment
 from . import szamlazz_requery
+from . import szamlazz_push
 from . import szamlazz_bank_transaction
 from . import szamlazz_supplier_invoice
 from . import szamlazz_supplier_invoice_line

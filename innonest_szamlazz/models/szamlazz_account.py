@@ -14,7 +14,7 @@ import secrets
 import threading
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.addons.base.models.res_bank import sanitize_account_number
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -317,7 +317,9 @@ class SzamlazzAccount(models.Model):
         for vals in vals_list:
             if vals.get("state") == "connected" and not vals.get("connected_date"):
                 vals["connected_date"] = fields.Date.context_today(self)
-        return super().create(vals_list)
+        accounts = super().create(vals_list)
+        self.env.registry.clear_cache()  # _push_keys
+        return accounts
 
     def write(self, vals):
         if vals.get("state") == "connected" and "connected_date" not in vals:
@@ -327,7 +329,15 @@ class SzamlazzAccount(models.Model):
                 super(SzamlazzAccount, unset).write(
                     {"connected_date": fields.Date.context_today(self)}
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if "push_key" in vals:
+            self.env.registry.clear_cache()  # _push_keys
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _push_keys
+        return result
 
     @api.constrains("agent_key")
     def _check_agent_key_unique(self):
@@ -682,10 +692,19 @@ class SzamlazzAccount(models.Model):
             return self.browse()
         candidate = key.encode() if isinstance(key, str) else key
         found = self.browse()
-        for account in self.sudo().search([("push_key", "!=", False)]):
-            if hmac.compare_digest(account.push_key.encode(), candidate):
-                found = self.browse(account.id)
+        for push_key, account_id in self._push_keys():
+            if hmac.compare_digest(push_key, candidate):
+                found = self.browse(account_id)
         return found
+
+    @tools.ormcache()
+    def _push_keys(self):
+        """``((push key as bytes, account id), ...)``: read once per worker, not at every
+        push; every change of an account's key clears it."""
+        return tuple(
+            (account.push_key.encode(), account.id)
+            for account in self.sudo().search([("push_key", "!=", False)])
+        )
 
     # --- Import: bringing the account up to date -------------------------------------
 
@@ -1041,12 +1060,12 @@ class SzamlazzAccount(models.Model):
     # -- on demand -------------------------------------------------------------------------
 
     def _import_pass(self):
-        """Bring these accounts up to date, one bounded pass: re-query flagged documents,
-        pull new ones, then process one batch of their inbox. What arrived is committed
-        before processing starts, whatever processing does. Returns ``{requeried, pulled,
-        processed, remaining}``. Reasons and chatter are written in each company's
-        language, whoever started the pass."""
-        totals = dict.fromkeys(("requeried", "pulled", "processed", "remaining"), 0)
+        """Bring these accounts up to date, one bounded pass: store the pushes waiting,
+        re-query flagged documents, pull new ones, then process one batch of their inbox.
+        What arrived is committed before processing starts, whatever processing does.
+        Returns ``{pushed, requeried, pulled, processed, remaining}``. Reasons and chatter
+        are written in each company's language, whoever started the pass."""
+        totals = dict.fromkeys(("pushed", "requeried", "pulled", "processed", "remaining"), 0)
         for accounts in self.env["res.company"]._szamlazz_in_language(self.sudo()):
             for key, value in accounts._import_pass_in_language().items():
                 totals[key] += value
@@ -1059,10 +1078,12 @@ class SzamlazzAccount(models.Model):
         # A pull writes its own run and result; a pushed account's result is this pass's.
         pushing.filtered("import_last_error").import_last_error = False
         self._recover_from_error()
+        Invoice = self.env["szamlazz.invoice"].sudo()
+        Push = self.env["szamlazz.push"]
+        pushed = Push._read_waiting(self, Invoice._batch_size())
         requeried = self._requery_flagged_documents()
         pulled, more_waiting = self._pull_new_documents()
         self._auto_commit()
-        Invoice = self.env["szamlazz.invoice"].sudo()
         processed, remaining = Invoice._process_inbox_batch(self)
         supplier_processed, supplier_remaining = self.env[
             "szamlazz.supplier.invoice"
@@ -1071,11 +1092,12 @@ class SzamlazzAccount(models.Model):
         remaining += supplier_remaining
         remaining += Invoice.search_count(
             [("requery_requested", "=", True), ("account_id", "in", self.ids)]
-        )
+        ) + Push._waiting_count(self)
         (pushing | self.filtered(lambda account: account.document_intake == "push")).write(
             {"import_last_run": fields.Datetime.now()}
         )
         return {
+            "pushed": pushed,
             "requeried": requeried,
             "pulled": pulled,
             "processed": processed,
@@ -1095,14 +1117,14 @@ class SzamlazzAccount(models.Model):
         committing after each run."""
         result = self.sudo().search([])._import_pass()
         self.env["ir.cron"]._notify_progress(
-            done=result["requeried"] + result["pulled"] + result["processed"],
+            done=result["pushed"] + result["requeried"] + result["pulled"] + result["processed"],
             remaining=result["remaining"],
         )
 
     def import_documents(self):
         """Public (XML-RPC): one import pass for these accounts (all the user may use when
-        empty); what is left is handed to the scheduled action. Returns ``{requeried,
-        pulled, processed, remaining}``. Needs read access to the accounts (Számlázz.hu
+        empty); what is left is handed to the scheduled action. Returns ``{pushed,
+        requeried, pulled, processed, remaining}``. Needs read access to the accounts (Számlázz.hu
         users)."""
         self.check_access("read")
         # Only the accounts of the companies this user may use: another company's inbox is

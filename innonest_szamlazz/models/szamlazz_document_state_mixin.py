@@ -91,33 +91,39 @@ class SzamlazzDocumentStateMixin(models.AbstractModel):
             )
 
     @api.model
+    def _inbox_domain(self, accounts=None):
+        """The received documents (of ``accounts``, else of all) an import batch takes."""
+        scope = [("account_id", "in", accounts.ids)] if accounts is not None else []
+        return [("state", "=", "received")] + scope
+
+    @api.model
     def _lock_received_batch(self, limit, accounts=None):
-        """Up to ``limit`` received documents (of ``accounts``, else of all), locked for this
+        """Up to ``limit`` documents of the inbox (:meth:`_inbox_domain`), locked for this
         transaction; rows another worker holds are skipped, so two workers never process
         the same document. Documents that follow another one come last."""
-        self.flush_model(["state", "kind", "account_id"])
-        self.env.cr.execute(
+        self.flush_model(["kind"])
+        inbox = self.sudo()._search(self._inbox_domain(accounts))
+        # execute_query flushes what the domain reads.
+        rows = self.env.execute_query(
             SQL(
                 """
                 SELECT id FROM %s
-                 WHERE state = 'received' AND %s
+                 WHERE %s
                  ORDER BY kind IN %s, id
                  LIMIT %s
                    FOR UPDATE SKIP LOCKED
                 """,
                 SQL.identifier(self._table),
-                SQL("account_id IN %s", tuple(accounts.ids))
-                if accounts is not None
-                else SQL("TRUE"),
+                inbox.where_clause,
                 document_kinds.codes(follows_original=True),
                 limit,
             )
         )
-        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        return self.sudo().browse([row[0] for row in rows])
 
     def _process(self):
         """Process the received documents in ``self``, those that follow another one last,
-        from their mirrors (the XML was read at intake).
+        from their mirrors (the XML was read when it was stored).
 
         The batch's shared work (its transfers, see :meth:`_new_work_batch`) is done
         together; when that fails, the whole batch is undone and processed again one

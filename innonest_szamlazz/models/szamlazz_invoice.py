@@ -810,8 +810,7 @@ class SzamlazzInvoice(models.Model):
             return 0, 0
         batch = self._lock_received_batch(self._batch_size(), accounts)
         batch._process()
-        scope = [("account_id", "in", accounts.ids)] if accounts is not None else []
-        return len(batch), self.sudo().search_count([("state", "=", "received")] + scope)
+        return len(batch), self.sudo().search_count(self._inbox_domain(accounts))
 
     def _batch_lookups(self, documents):
         """What a whole batch needs, looked up once and kept up to date while it runs:

@@ -288,10 +288,7 @@ class SzamlazzSupplierInvoice(models.Model):
             return 0, 0
         batch = self._lock_received_batch(limit, accounts)
         batch._process()
-        remaining = self.sudo().search_count(
-            [("state", "=", "received"), ("account_id", "in", accounts.ids)]
-        )
-        return len(batch), remaining
+        return len(batch), self.sudo().search_count(self._inbox_domain(accounts))
 
     def _batch_lookups(self, invoices):
         """The suppliers of a batch, matched at once: ``partners`` (invoice id → (partner,

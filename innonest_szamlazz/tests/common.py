@@ -98,6 +98,10 @@ class SzamlazzCase(SzamlazzSandboxMixin, TransactionCase):
 class SzamlazzHttpCase(SzamlazzSandboxMixin, HttpCase):
     """Tests in which the sandbox calls Odoo back (pushes, IPN)."""
 
+    def store_pushes(self):
+        """What the import does first: store the pushes kept, without processing them."""
+        self.env["szamlazz.push"]._read_waiting(self.env["szamlazz.account"].search([]), 1000)
+
     def register_push_target(self):
         """Point the sandbox's data connection and IPN at this test's Odoo server."""
         return self.sandbox.control(

@@ -7,6 +7,7 @@ from odoo.tests import tagged
 from .common import SANDBOX_AGENT_KEY, SzamlazzCase, SzamlazzHttpCase
 from .szamla_documents import szamla_xml
 
+COFFEE = [("Kávé", "T4H-COFFEE", 1, 1000)]
 BUYER = {
     "name": "Webshop Vevő",
     "zip": "1111",
@@ -35,9 +36,11 @@ class StockMixin:
         return self.env["stock.quant"]._get_available_quantity(self.product, self.stock)
 
     def deliver(self):
-        """Let the sandbox push and post now; what Odoo's server wrote is read afresh."""
+        """Let the sandbox push and post now, and the import store what was pushed (not
+        process it yet); what Odoo's server wrote is read afresh."""
         flushed = self.sandbox.flush()
         self.env.invalidate_all()
+        self.store_pushes()
         return flushed
 
     def issue_invoice(self, quantity=2, kind="SZ", **extra):
@@ -162,7 +165,8 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         number = self.issue_invoice()
         self.deliver()
         valid = base64.b64decode(self.find(number).raw_xml)
-        count = self.env["szamlazz.invoice"].search_count([])
+        Push = self.env["szamlazz.push"]
+        kept = Push.search([])
         key = self.account.push_key
         self.env["ir.config_parameter"].set_param("innonest_szamlazz.push_max_bytes", "2000")
         doctype = (
@@ -195,7 +199,53 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
                 headers={"X-Szamlazzhu-Key": key, "Content-Type": "application/xml"},
             )
             self.assertEqual(answer.status_code, status, "chunked, %d bytes" % len(body))
-        self.assertEqual(self.env["szamlazz.invoice"].search_count([]), count)
+        self.assertEqual(
+            base64.b64decode((Push.search([]) - kept).body), valid, "only the valid push is kept"
+        )
+
+    def push(self, body):
+        return self.url_open(
+            "/szamlazz/push",
+            data=body,
+            headers={"X-Szamlazzhu-Key": self.account.push_key, "Content-Type": "application/xml"},
+        )
+
+    def test_push_is_kept_as_it_came_until_the_import_stores_it(self):
+        """The endpoint only keeps what came; the import stores it, once, though
+        Számlázz.hu sent it twice before the import ran."""
+        body = szamla_xml("T4H-2026-8", items=[("Kávé", "T4H-COFFEE", 3, 1000)])
+        for _attempt in range(2):
+            answer = self.push(body)
+            self.assertEqual(answer.status_code, 200)
+            self.assertIn(b"szamlavalasz", answer.content)
+        waiting = self.env["szamlazz.push"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(waiting.mapped("feed"), ["szamla", "szamla"])
+        self.assertFalse(self.find("T4H-2026-8"), "nothing is stored before the import")
+
+        self.env["szamlazz.account"]._cron_import_documents()
+        invoice = self.find("T4H-2026-8")
+        self.assertEqual(invoice.state, "done", invoice.state_reason)
+        self.assertEqual(base64.b64decode(invoice.raw_xml), body, "kept byte for byte")
+        self.assertEqual(len(invoice.arrival_ids), 1, "the second push was a replay")
+        self.assertFalse(waiting.exists(), "a stored push is not kept twice")
+        self.assertEqual(self.available(), 7)
+
+    def test_push_that_cannot_be_stored_waits_with_its_reason(self):
+        """A push the import cannot store (kept by an Odoo that read it differently, say)
+        keeps its bytes and the reason; the pushes behind it are stored."""
+        broken = self.env["szamlazz.push"]._receive(
+            self.account, "szamla", b'<szamla xmlns="http://www.szamlazz.hu/szamla"><alap>'
+        )
+        self.assertEqual(self.push(szamla_xml("T4H-2026-9", items=COFFEE)).status_code, 200)
+        self.env["szamlazz.account"]._cron_import_documents()
+        self.assertEqual(self.find("T4H-2026-9").state, "done")
+        self.assertTrue(broken.exists(), "its bytes are kept")
+        self.assertIn("XML", broken.read_error)
+        self.assertEqual(
+            self.account.import_documents()["remaining"], 0, "it is not tried again by itself"
+        )
+        broken.action_read_again()
+        self.assertTrue(broken.exists() and broken.read_error, "still unreadable, still kept")
 
     def test_ipn_only_schedules_a_requery(self):
         self.register_push_target()

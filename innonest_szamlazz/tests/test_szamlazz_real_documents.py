@@ -30,6 +30,7 @@ class SzamlazzRealDocumentsCase(StockMixin, SzamlazzHttpCase):
             headers={"X-Szamlazzhu-Key": self.account.push_key, "Content-Type": "application/xml"},
         )
         self.env.invalidate_all()
+        self.store_pushes()
         return answer
 
     def pushed_and_processed(self, xml):

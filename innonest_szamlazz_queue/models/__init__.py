@@ -1,4 +1,5 @@
 from . import ir_cron
 from . import szamlazz_document_state_mixin
 from . import szamlazz_invoice
+from . import szamlazz_push
 from . import szamlazz_supplier_invoice

@@ -153,6 +153,31 @@ class TestQueueProcessing(TransactionCase):
             "after the job, not beside it",
         )
 
+    def test_pushes_are_stored_by_a_job_that_enqueues_each_documents_job(self):
+        Push = self.env["szamlazz.push"]
+        with trap_jobs() as trap:
+            for number in ("Q-2026-20", "Q-2026-21"):
+                Push._receive(self.account, "szamla", self.mug_invoice(number))
+            trap.assert_jobs_count(1, only=Push._store_waiting)
+            trap.assert_enqueued_job(
+                Push._store_waiting,
+                args=(self.account,),
+                properties={
+                    "channel": CHANNEL,
+                    "identity_key": "szamlazz.push/%s" % self.account.id,
+                },
+            )
+            trap.perform_enqueued_jobs()
+            invoices = self.Invoice.search([("number", "in", ("Q-2026-20", "Q-2026-21"))])
+            self.assertEqual(len(invoices), 2, "both pushes stored by the one job")
+            queued = [job for job in trap.enqueued_jobs if job.method_name == "_process_queued"]
+            self.assertEqual(
+                sorted(job.recordset.id for job in queued),
+                sorted(invoices.ids),
+                "each document has its job",
+            )
+        self.assertFalse(Push.search([("account_id", "=", self.account.id)]))
+
     # -- the job ---------------------------------------------------------------------------
 
     def test_the_job_processes_the_document_once(self):

@@ -146,6 +146,7 @@ class TestSaleProforma(SzamlazzHttpCase):
         )
         flushed = self.sandbox.flush()
         self.assertFalse(flushed["failed"], flushed)
+        self.store_pushes()
         self.env["szamlazz.invoice"]._process_inbox_batch()
 
     def agent_creates(self):

@@ -92,6 +92,7 @@ class TestSaleTours(TourScreenshotMixin, SzamlazzHttpCase):
         )
         flushed = self.sandbox.flush()
         self.assertFalse(flushed["failed"], flushed)
+        self.store_pushes()
         self.env["szamlazz.invoice"]._process_inbox_batch()
         self.env.invalidate_all()
 
