@@ -18,8 +18,8 @@ class IntakeConflictError(psycopg2.errors.SerializationFailure):
 
     The other transaction has committed, but this one's snapshot cannot see its row: a
     serialization failure. Odoo retries a request that raises one (a user's click, an
-    XML-RPC call) on a fresh snapshot; the push endpoint answers 503 so that Számlázz.hu
-    sends again, and the pull leaves the document to the push.
+    XML-RPC call) on a fresh snapshot; a kept push waits for the next run of the import,
+    and the pull leaves the document to the push.
     """
 
     pgcode = psycopg2.errorcodes.SERIALIZATION_FAILURE  # what Odoo's retry loop reports

@@ -318,7 +318,7 @@ class SzamlazzAccount(models.Model):
             if vals.get("state") == "connected" and not vals.get("connected_date"):
                 vals["connected_date"] = fields.Date.context_today(self)
         accounts = super().create(vals_list)
-        self.env.registry.clear_cache()  # _push_keys
+        self._forget_push_keys()
         return accounts
 
     def write(self, vals):
@@ -331,13 +331,19 @@ class SzamlazzAccount(models.Model):
                 )
         result = super().write(vals)
         if "push_key" in vals:
-            self.env.registry.clear_cache()  # _push_keys
+            self._forget_push_keys()
         return result
 
     def unlink(self):
         result = super().unlink()
-        self.env.registry.clear_cache()  # _push_keys
+        self._forget_push_keys()
         return result
+
+    def _forget_push_keys(self):
+        """Clear ``_push_keys`` now and again once committed: a thread that read the old
+        keys meanwhile must not keep them."""
+        self.env.registry.clear_cache()
+        self.env.cr.postcommit.add(self.env.registry.clear_cache)
 
     @api.constrains("agent_key")
     def _check_agent_key_unique(self):
@@ -1081,6 +1087,8 @@ class SzamlazzAccount(models.Model):
         Invoice = self.env["szamlazz.invoice"].sudo()
         Push = self.env["szamlazz.push"]
         pushed = Push._read_waiting(self, Invoice._batch_size())
+        # Stored pushes are committed before Számlázz.hu is asked anything.
+        self._auto_commit()
         requeried = self._requery_flagged_documents()
         pulled, more_waiting = self._pull_new_documents()
         self._auto_commit()

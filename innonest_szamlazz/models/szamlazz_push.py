@@ -1,7 +1,9 @@
 import base64
 import logging
 
+import psycopg2
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..exceptions import CONCURRENT_CHANGES
@@ -81,45 +83,53 @@ class SzamlazzPush(models.Model):
         cron._trigger()
 
     @api.model
+    def _waiting_domain(self, accounts):
+        return [("account_id", "in", accounts.ids), ("read_error", "=", False)]
+
+    @api.model
     def _read_waiting(self, accounts, limit):
         """Store the oldest waiting pushes of ``accounts``, at most ``limit``, in the order
-        they came; a push another import run holds is skipped. Returns how many were
-        stored."""
+        they came; a push another transaction holds or has just stored is skipped.
+        Returns how many were stored."""
         if not accounts:
             return 0
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM szamlazz_push WHERE account_id IN %s AND read_error IS NULL"
-                " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
-                tuple(accounts.ids),
-                limit,
-            )
-        )
-        pushes = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        pushes = self.sudo().search(self._waiting_domain(accounts), limit=limit)
         return sum(push._store() for push in pushes)
 
     @api.model
     def _waiting_count(self, accounts):
-        return self.sudo().search_count(
-            [("account_id", "in", accounts.ids), ("read_error", "=", False)]
-        )
+        return self.sudo().search_count(self._waiting_domain(accounts))
 
     def _store(self):
-        """Store what this push says and delete it; True when it was stored."""
+        """Store what this push says and delete it, holding its row; True when it was
+        stored, False when it could not be or another transaction has it."""
         self.ensure_one()
-        feed = PUSH_FEEDS[self.feed]
-        account = self.account_id.with_env(self.env)
         try:
             with self.env.cr.savepoint():
-                feed.store(self.env, account, feed.parse(base64.b64decode(self.body)))
+                # Locked row by row, in the savepoint: a row another transaction stored
+                # since this one's snapshot is a serialization failure, for this push only.
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM szamlazz_push WHERE id = %s FOR UPDATE SKIP LOCKED",
+                        self.id,
+                    )
+                )
+                if not self.env.cr.fetchone():
+                    return False
+                feed = PUSH_FEEDS[self.feed]
+                feed.store(
+                    self.env,
+                    self.account_id.with_env(self.env),
+                    feed.parse(base64.b64decode(self.body)),
+                )
                 self.unlink()
             return True
-        except CONCURRENT_CHANGES as error:
-            # Another transaction stores the same document (or its buyer, its prefix)
-            # right now: this push waits for the next run.
-            _logger.warning("Számlázz.hu push %s postponed: %s", self.id, error.pgerror)
+        except (*CONCURRENT_CHANGES, psycopg2.OperationalError) as error:
+            # Another transaction stores the same document (or its buyer, its prefix) right
+            # now, or the database gave up on this statement: the push waits for a later run.
+            _logger.warning("Számlázz.hu push %s postponed: %s", self.id, error.pgerror or error)
         except errors.SzamlazzError as error:
-            self.read_error = error.message
+            self.read_error = error.message or _("The push cannot be read.")
         except Exception as error:
             # A fact about this push, not a reason to stop the ones behind it.
             _logger.exception("Storing Számlázz.hu push %s failed", self.id)
@@ -127,10 +137,19 @@ class SzamlazzPush(models.Model):
         return False
 
     def action_read_again(self):
-        """Read again (managers): clears the reason and stores these pushes now."""
-        self.check_access("write")
-        waiting = self.sudo().filtered("read_error")
-        waiting.read_error = False
-        for push in waiting:
-            push._store()
-        return True
+        """Read again (Számlázz.hu managers): clears the reason and stores these pushes
+        now, in their company's language; back to the list, where what is still waiting
+        stays."""
+        if not self.env.user.has_group("innonest_szamlazz.group_szamlazz_manager"):
+            raise AccessError(_("Only Számlázz.hu managers can read a push again."))
+        self.check_access("read")
+        failed = self.sudo().filtered("read_error")
+        failed.read_error = False
+        for pushes in self.env["res.company"]._szamlazz_in_language(failed):
+            for push in pushes:
+                push._store()
+        for account in failed.exists().filtered(lambda push: not push.read_error).account_id:
+            self._start_storing(account)  # postponed by a concurrent change: soon again
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "innonest_szamlazz.szamlazz_push_action"
+        )

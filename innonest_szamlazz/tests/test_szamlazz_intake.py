@@ -2,7 +2,8 @@
 
 import base64
 
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from .common import SANDBOX_AGENT_KEY, SzamlazzCase, SzamlazzHttpCase
 from .szamla_documents import szamla_xml
@@ -244,7 +245,21 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.assertEqual(
             self.account.import_documents()["remaining"], 0, "it is not tried again by itself"
         )
-        broken.action_read_again()
+        manager = new_test_user(
+            self.env,
+            login="push-manager",
+            groups="base.group_user,innonest_szamlazz.group_szamlazz_manager",
+        )
+        clerk = new_test_user(
+            self.env,
+            login="push-clerk",
+            groups="base.group_user,innonest_szamlazz.group_szamlazz_user",
+        )
+        with self.assertRaises(AccessError, msg="nobody rewrites what Számlázz.hu sent"):
+            broken.with_user(manager).write({"body": base64.b64encode(szamla_xml("T4H-2026-10"))})
+        with self.assertRaises(AccessError):
+            broken.with_user(clerk).action_read_again()
+        broken.with_user(manager).action_read_again()
         self.assertTrue(broken.exists() and broken.read_error, "still unreadable, still kept")
 
     def test_ipn_only_schedules_a_requery(self):
