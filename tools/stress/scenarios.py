@@ -97,7 +97,7 @@ def concurrent_import(context: Context) -> list[figures.Figure]:
         ]
         + stock_figures(context)
         + [
-            figures.info("documents waiting when the importers started", waiting),
+            figures.info("pushes and documents waiting when the importers started", waiting),
             figures.info("import calls", run.calls),
             figures.info("import calls answering a fault", run.faults),
         ]
