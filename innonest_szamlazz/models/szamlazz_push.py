@@ -149,7 +149,7 @@ class SzamlazzPush(models.Model):
             for push in pushes:
                 push._store()
         for account in failed.exists().filtered(lambda push: not push.read_error).account_id:
-            self._start_storing(account)  # postponed by a concurrent change: soon again
+            self.sudo()._start_storing(account)  # postponed by a concurrent change: soon again
         return self.env["ir.actions.act_window"]._for_xml_id(
             "innonest_szamlazz.szamlazz_push_action"
         )
