@@ -93,7 +93,7 @@ class SzamlazzBankTransaction(models.Model):
             )
         created = self.sudo().create(values)
         if flagged._request_requery("bank"):
-            self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+            self.env["szamlazz.account"]._trigger_import()
         for invoice in flagged:
             invoice.message_post(
                 body=_("A bank transaction names this document: Odoo asks Számlázz.hu again.")

@@ -558,7 +558,7 @@ class SzamlazzInvoice(models.Model):
         )
         if getattr(document, "pdf", None):
             invoice._store_pdf(document.pdf)
-        self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+        self.env["szamlazz.account"]._trigger_import()
         return invoice.with_env(returned)
 
     def _mirror_values(self, document, source):
@@ -1035,7 +1035,7 @@ class SzamlazzInvoice(models.Model):
             limit=self._payment_refresh_limit(),
         )
         if unpaid._request_requery("refresh"):
-            self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+            self.env["szamlazz.account"]._trigger_import()
 
     @api.model
     def _schedule_requery_from_ipn(self, account, form):
@@ -1052,7 +1052,7 @@ class SzamlazzInvoice(models.Model):
         named = self.sudo().search([("account_id", "=", account.id)] + domain, limit=20)
         paid = self._ipn_paid_amount(form)
         if named._news_in_ipn(paid)._request_requery("ipn") or not named:
-            self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+            self.env["szamlazz.account"]._trigger_import()
         return named
 
     @api.model

@@ -12,8 +12,6 @@ from ..tools.push_feeds import PUSH_FEEDS
 
 _logger = logging.getLogger(__name__)
 
-IMPORT_CRON = "innonest_szamlazz.ir_cron_szamlazz_import"
-
 
 class SzamlazzPush(models.Model):
     """A push of Számlázz.hu's data connection, kept as it came until the import has stored
@@ -76,11 +74,7 @@ class SzamlazzPush(models.Model):
     @api.model
     def _start_storing(self, account):
         """Have the pushes of ``account`` stored now: the scheduled action starts at once."""
-        # By its cached id (env.ref would check that it exists), reading only what
-        # _trigger reads (a scheduled action is a server action too: a join).
-        cron = self.env["ir.cron"].browse(self.env["ir.model.data"]._xmlid_to_res_id(IMPORT_CRON))
-        cron.fetch(["active"])
-        cron._trigger()
+        self.env["szamlazz.account"]._trigger_import()
 
     @api.model
     def _waiting_domain(self, accounts):

@@ -185,7 +185,7 @@ class SzamlazzSupplierInvoice(models.Model):
                     "res_id": invoice.id,
                 }
             )
-        self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")._trigger()
+        self.env["szamlazz.account"]._trigger_import()
         return invoice.with_env(returned)
 
     @api.model

@@ -1,11 +1,11 @@
 from datetime import timedelta
 
 from odoo import fields, models
+from odoo.addons.innonest_szamlazz.models.szamlazz_account import IMPORT_CRON
 from odoo.addons.innonest_szamlazz.tools.params import positive_int_param
 
 from .szamlazz_document_state_mixin import STORING
 
-IMPORT_CRON = "innonest_szamlazz.ir_cron_szamlazz_import"
 DEFAULT_CATCH_UP_MINUTES = 5
 
 
@@ -16,7 +16,8 @@ class IrCron(models.Model):
         """A stored document has a job of its own: the scheduled action it used to start
         at once only catches up, ``innonest_szamlazz_queue.catch_up_minutes`` (default 5)
         later, with whatever is still received then (none when the job runner runs)."""
-        if self.env.context.get(STORING) and self == self.env.ref(
+        # By the cached id: with queue_job every push comes here.
+        if self.env.context.get(STORING) and self.id == self.env["ir.model.data"]._xmlid_to_res_id(
             IMPORT_CRON, raise_if_not_found=False
         ):
             later = fields.Datetime.now() + timedelta(
