@@ -29,7 +29,7 @@ class SzamlazzPushController(http.Controller):
 
     def _receive_push(self, feed):
         """The one way a push of ``feed`` (a key of ``PUSH_FEEDS``) is taken: the key names
-        the account, the body is read once within the size knob and parsed once, then kept
+        the account, the body is read once within the size knob and checked once, then kept
         (``szamlazz.push``) before it is acknowledged; the import stores what it says.
 
         200 + the acknowledgement: kept (a replay too: the import recognises it). 403:
@@ -57,7 +57,7 @@ class SzamlazzPushController(http.Controller):
             raise BadRequest("The document is larger than %d bytes." % limit)
         handling = PUSH_FEEDS[feed]
         try:
-            parsed = handling.parse(body)
+            parsed = handling.check(body)
             unstorable = handling.unstorable(parsed)
             if unstorable:
                 raise errors.InvalidResponseError(

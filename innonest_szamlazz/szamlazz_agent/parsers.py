@@ -352,14 +352,15 @@ _SZAMLA_ROOT = f"{{{SZAMLA_NAMESPACE}}}szamla"
 _PDF_MAGIC = b"%PDF"
 
 
-def parse_szamla_document(xml_bytes: bytes) -> SzamlaDocument:
+def parse_szamla_document(xml_bytes: bytes, *, digest: bool = True) -> SzamlaDocument:
     """A `szamla` document (szamla.xsd): the query answer and the push body.
 
     Refused (``InvalidResponseError``) only when it cannot be identified: not XML, not a
     ``szamla`` in Számlázz.hu's namespace, or without ``alap/szamlaszam``. Anything else
     missing or unreadable is read as None and, where it matters, named in ``problems``.
+    ``digest=False`` leaves ``content_sha256`` empty: only storing compares it.
     """
-    return _document_from_root(safe_fromstring(xml_bytes), xml_bytes)
+    return _document_from_root(safe_fromstring(xml_bytes), xml_bytes, digest=digest)
 
 
 class _Reader:
@@ -396,7 +397,7 @@ class _Reader:
         return value
 
 
-def _document_from_root(root: etree._Element, raw: bytes) -> SzamlaDocument:
+def _document_from_root(root: etree._Element, raw: bytes, *, digest: bool = True) -> SzamlaDocument:
     if root.tag != _SZAMLA_ROOT:
         raise InvalidResponseError(
             None, f"not a Számlázz.hu szamla document: <{root.tag}> (expected {_SZAMLA_ROOT})"
@@ -409,7 +410,7 @@ def _document_from_root(root: etree._Element, raw: bytes) -> SzamlaDocument:
         )
     read = _Reader()
     pdf, pdf_problem = _pdf(root)
-    content_sha256 = _content_digest(root)
+    content_sha256 = _content_digest(root) if digest else ""
     items = _items(read, root, _item)
     e_invoice_code = read.int(basics, "eszamla", "alap")
     parts = split_document_number(number)
@@ -688,12 +689,12 @@ def _expect_document(root: etree._Element, namespace: str, name: str, what: str)
         )
 
 
-def parse_incoming_invoice(xml_bytes: bytes) -> IncomingInvoice:
+def parse_incoming_invoice(xml_bytes: bytes, *, digest: bool = True) -> IncomingInvoice:
     """A `szamlabe` document (szamlabe.xsd): an invoice a supplier issued to the account.
 
     Refused (``InvalidResponseError``) only when it cannot be identified: not XML, not a
     ``szamlabe`` in Számlázz.hu's namespace, or without ``alap/szamlaszam``; otherwise read
-    as leniently as :func:`parse_szamla_document`.
+    as leniently as :func:`parse_szamla_document` (``digest`` too).
     """
     root = safe_fromstring(xml_bytes)
     _expect_document(root, SZAMLABE_NAMESPACE, "szamlabe", "incoming invoice (szamlabe)")
@@ -750,17 +751,17 @@ def parse_incoming_invoice(xml_bytes: bytes) -> IncomingInvoice:
         issued_by=read.int(basics, "forras", "alap"),
         problems=tuple(read.problems),
         pdf_problem=pdf_problem,
-        content_sha256=_content_digest(root),
+        content_sha256=_content_digest(root) if digest else "",
     )
 
 
-def parse_receipt_batch(xml_bytes: bytes) -> ReceiptBatch:
+def parse_receipt_batch(xml_bytes: bytes, *, digest: bool = True) -> ReceiptBatch:
     """An `xmlnyugtaarchiv` document (xmlnyugtaarchiv.xsd): a day's receipts.
 
     Refused (``InvalidResponseError``) only when it is not XML or not an
     ``xmlnyugtaarchiv`` in Számlázz.hu's namespace. A receipt without ``alap/nyugtaszam`` is
     left out and named in the batch's ``problems``; every other one is read leniently, with
-    its own ``problems``.
+    its own ``problems`` (``digest`` as :func:`parse_szamla_document`'s).
     """
     root = safe_fromstring(xml_bytes)
     _expect_document(root, NYUGTAARCHIV_NAMESPACE, "xmlnyugtaarchiv", "receipt batch")
@@ -777,11 +778,11 @@ def parse_receipt_batch(xml_bytes: bytes) -> ReceiptBatch:
             which = f"receipt {index}" + (f" (id {known_id})" if known_id else "")
             problems.append(f"{which}: <nyugtaszam> missing in <alap>: the receipt has no number")
             continue
-        receipts.append(_receipt(element, basics, number))
+        receipts.append(_receipt(element, basics, number, digest))
     return ReceiptBatch(receipts=tuple(receipts), raw=xml_bytes, problems=tuple(problems))
 
 
-def _receipt(element: etree._Element, basics: etree._Element, number: str) -> Receipt:
+def _receipt(element: etree._Element, basics: etree._Element, number: str, digest: bool) -> Receipt:
     read = _Reader()
     kind = read.text(basics, "tipus", "alap", required=True)
     cancelled_number = _text(basics, "stornozottNyugtaszam")
@@ -823,7 +824,7 @@ def _receipt(element: etree._Element, basics: etree._Element, number: str) -> Re
         vat=vat,
         gross=gross,
         problems=tuple(read.problems),
-        content_sha256=_content_digest(element),
+        content_sha256=_content_digest(element) if digest else "",
     )
 
 

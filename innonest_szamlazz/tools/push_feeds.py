@@ -1,13 +1,15 @@
 """The four feeds of Számlázz.hu's data connection, in one table.
 
-Each says how a push of that feed is read (``parse``), what makes it unacceptable at the
-door (``unstorable``: values no column can hold), how it is acknowledged, and how the
-import stores it (``store(env, account, parsed)``). The push endpoint parses, checks, keeps
-the bytes (``szamlazz.push``) and acknowledges; the scheduled import parses the kept bytes
-again and stores them. Nothing here imports Odoo's models.
+Each says how the door reads a push of that feed (``check``: as ``parse``, without what
+only storing needs, the content digest), what makes it unacceptable there (``unstorable``:
+values no column can hold), how it is acknowledged, how the import reads it (``parse``) and
+stores it (``store(env, account, parsed)``). The push endpoint checks, keeps the bytes
+(``szamlazz.push``) and acknowledges; the scheduled import parses the kept bytes again and
+stores them. Nothing here imports Odoo's models.
 """
 
 from collections import namedtuple
+from functools import partial
 
 from ..szamlazz_agent import (
     build_bank_transactions_acknowledgement,
@@ -21,11 +23,12 @@ from ..szamlazz_agent import (
 )
 from .column_limits import unstorable_values
 
-PushFeed = namedtuple("PushFeed", "parse unstorable acknowledge store")
+PushFeed = namedtuple("PushFeed", "check parse unstorable acknowledge store")
 
 PUSH_FEEDS = {
     # One outgoing invoice, proforma, storno or receipt per push.
     "szamla": PushFeed(
+        partial(parse_szamla_document, digest=False),
         parse_szamla_document,
         unstorable_values,
         build_push_acknowledgement,
@@ -35,6 +38,7 @@ PUSH_FEEDS = {
     ),
     # One supplier invoice per push.
     "szamlabe": PushFeed(
+        partial(parse_incoming_invoice, digest=False),
         parse_incoming_invoice,
         unstorable_values,
         build_incoming_invoice_acknowledgement,
@@ -44,6 +48,7 @@ PUSH_FEEDS = {
     ),
     # The day's receipts in one push.
     "xmlnyugtaarchiv": PushFeed(
+        partial(parse_receipt_batch, digest=False),
         parse_receipt_batch,
         lambda batch: [
             problem for receipt in batch.receipts for problem in unstorable_values(receipt)
@@ -53,6 +58,7 @@ PUSH_FEEDS = {
     ),
     # Bank transactions: they only flag the documents they name for a re-query.
     "banktranz": PushFeed(
+        parse_bank_transactions,
         parse_bank_transactions,
         lambda _batch: [],
         build_bank_transactions_acknowledgement,
