@@ -52,24 +52,58 @@ class SzamlazzPush(models.Model):
         help="Why the import could not store this push; it waits for Read again.",
     )
 
+    def init(self):
+        # lz4 where PostgreSQL has it (14 and later, when built with it): it compresses a
+        # push's body several times faster than the default (pglz), on the intake's path.
+        if self.env.cr.connection.server_version < 140000:
+            return
+        self.env.cr.execute(
+            """
+            SELECT attcompression FROM pg_attribute
+             WHERE attrelid = 'szamlazz_push'::regclass AND attname = 'body'
+            """
+        )
+        if self.env.cr.fetchone()[0] == "l":
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "ALTER TABLE szamlazz_push ALTER COLUMN body SET COMPRESSION lz4"
+                )
+        except psycopg2.errors.FeatureNotSupported as error:
+            _logger.info("Pushes are compressed the default way: %s", error.pgerror)
+
     @api.model
     def _receive(self, account, feed, raw):
         """Keep ``raw``, a push of ``feed`` already checked, for ``account``; storing it is
         started at once (:meth:`_start_storing`)."""
-        # Only the columns needed are read (an account has many); in the account's company,
-        # creating reads no user's companies.
-        account.fetch(["company_id"])
-        pushes = self.sudo().with_company(account.company_id)
-        push = pushes.create(
-            {
-                "account_id": account.id,
-                "company_id": account.company_id.id,
-                "feed": feed,
-                "body": base64.b64encode(raw),
-            }
+        # One statement, the company read from the account's row: this is the path of
+        # Számlázz.hu's bursts, and the ORM's create (defaults, the account's company read
+        # first, the record cache) cost more than writing the row (see `make bench`). The
+        # body is kept as the Binary field keeps it: base64.
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO szamlazz_push
+                    (account_id, company_id, feed, body,
+                     create_uid, create_date, write_uid, write_date)
+                VALUES (
+                    %(account)s,
+                    (SELECT company_id FROM szamlazz_account WHERE id = %(account)s),
+                    %(feed)s, %(body)s,
+                    %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                )
+                RETURNING id
+                """,
+                feed=feed,
+                body=psycopg2.Binary(base64.b64encode(raw)),
+                uid=self.env.uid,
+                account=account.id,
+            )
         )
-        pushes._start_storing(account)
-        return push.with_env(self.env)
+        push = self.browse(self.env.cr.fetchone()[0])
+        self._start_storing(account)
+        return push
 
     @api.model
     def _start_storing(self, account):
