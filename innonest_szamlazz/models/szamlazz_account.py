@@ -342,15 +342,29 @@ class SzamlazzAccount(models.Model):
 
     @api.model
     def _trigger_import(self, at=None):
-        """Have the scheduled action "Számlázz.hu: import documents" run now (or at ``at``).
-        Every push calls it: the action is found by its cached id (env.ref would check that
-        it exists) and only what ``_trigger`` reads of it is read (a scheduled action is a
-        server action too: a join)."""
-        cron = (
-            self.env["ir.cron"]
-            .sudo()
-            .browse(self.env["ir.model.data"]._xmlid_to_res_id(IMPORT_CRON))
+        """Have the scheduled action "Számlázz.hu: import documents" run now (or at ``at``),
+        unless a run is already planned by then.
+
+        Every push calls it: a burst needs one run, not a trigger each and Odoo's wake-up
+        call (a new database connection) each. A run stores and counts what was committed
+        before its end and goes on while something remains; a push committed in the
+        instant after a run's last count waits for the next push or the regular run, as a
+        trigger written then would (Odoo deletes the triggers due when a run ends). A run
+        earlier than ``at`` plans again what it could not do yet (the re-queries).
+        """
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(IMPORT_CRON)
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
+                cron_id,
+                at or fields.Datetime.now(),  # Odoo's clock, as ``_trigger`` writes them
+            )
         )
+        if self.env.cr.fetchone():
+            return
+        # By its cached id (env.ref would check that it exists), reading only what
+        # ``_trigger`` reads (a scheduled action is a server action too: a join).
+        cron = self.env["ir.cron"].sudo().browse(cron_id)
         cron.fetch(["active"])
         cron._trigger(at)
 

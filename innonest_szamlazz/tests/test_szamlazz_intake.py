@@ -1,7 +1,9 @@
 """The three ways documents arrive, against the sandbox: push over HTTP, IPN, pull."""
 
 import base64
+from datetime import timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -227,8 +229,27 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         invoice = self.find("T4H-2026-8")
         self.assertEqual(invoice.state, "done", invoice.state_reason)
         self.assertEqual(base64.b64decode(invoice.raw_xml), body, "kept byte for byte")
+        self.assertTrue(invoice.content_sha256, "stored as read in full: a replay is known")
         self.assertEqual(len(invoice.arrival_ids), 1, "the second push was a replay")
         self.assertFalse(waiting.exists(), "a stored push is not kept twice")
+        self.assertEqual(self.available(), 7)
+
+    def test_burst_of_pushes_starts_the_import_once(self):
+        """Every push asks for the import; once a run is planned, a burst adds no trigger
+        (and no wake-up of Odoo's cron workers) per push."""
+        cron = self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")
+        self.assertTrue(cron.active)
+        Trigger = self.env["ir.cron.trigger"]
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        for number in ("T4H-2026-11", "T4H-2026-12", "T4H-2026-13"):
+            self.assertEqual(self.push(szamla_xml(number, items=COFFEE)).status_code, 200)
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), 1)
+        waiting = self.env["szamlazz.push"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(len(waiting), 3)
+        self.assertEqual(waiting.company_id, self.account.company_id, "in the account's company")
+
+        self.env["szamlazz.account"]._cron_import_documents()
+        self.assertEqual(self.find("T4H-2026-13").state, "done")
         self.assertEqual(self.available(), 7)
 
     def test_push_that_cannot_be_stored_waits_with_its_reason(self):
@@ -348,6 +369,24 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
 class SzamlazzPullCase(StockMixin, SzamlazzCase):
+    def test_import_is_planned_once_while_a_run_is_planned(self):
+        """Asked again and again (IPNs, bank transactions, pushes), the import gets one
+        trigger while one is due; a later run is not planned when an earlier one is."""
+        cron = self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")
+        Trigger = self.env["ir.cron.trigger"]
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        Account = self.env["szamlazz.account"]
+        for _asked in range(3):
+            Account._trigger_import()
+        Account._trigger_import(at=fields.Datetime.now() + timedelta(hours=1))
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), 1)
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        Account._trigger_import(at=fields.Datetime.now() + timedelta(hours=1))
+        Account._trigger_import()
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", cron.id)]), 2, "the run now is not the later one"
+        )
+
     def test_pull_walks_the_webshop_series_in_bounded_runs(self):
         self.env["szamlazz.prefix"].create(
             {"account_id": self.account.id, "name": "WEB", "is_webshop": True}

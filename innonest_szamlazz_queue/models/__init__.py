@@ -1,4 +1,4 @@
-from . import ir_cron
+from . import szamlazz_account
 from . import szamlazz_document_state_mixin
 from . import szamlazz_invoice
 from . import szamlazz_push
