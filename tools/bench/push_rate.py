@@ -1,8 +1,9 @@
 """Documents per second the push endpoint stores, from 1 and from 4 senders.
 
-Run by ``tools/run_bench.py`` against a ``--workers 2`` Odoo server whose import cron is
-paused: each sender posts distinct webshop invoices (five lines and a PDF, as Számlázz.hu
-pushes them) to ``/szamlazz/push`` as fast as it is answered.
+Run by ``tools/run_bench.py`` against a ``--workers 2`` Odoo server without a cron worker
+(each push starts the import; none runs it meanwhile): each sender posts distinct webshop
+invoices (five lines and a PDF, as Számlázz.hu pushes them) to ``/szamlazz/push`` as fast
+as it is answered.
 """
 
 import statistics
