@@ -1,7 +1,7 @@
 {
     "name": "Számlázz.hu Connector (Innonest)",
     "summary": "Számlázz.hu invoices move Odoo stock; proformas, payment status and reminders",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/innonest/innonest_szamlazz",
     "author": "Innonest",

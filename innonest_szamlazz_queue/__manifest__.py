@@ -2,7 +2,7 @@
     "name": "Számlázz.hu Connector: Job Queue",
     "summary": "Each Számlázz.hu document is processed as a queue job, "
     "spread over every Odoo worker and server",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/innonest/innonest_szamlazz",
     "author": "Innonest",
