@@ -13,6 +13,7 @@ import logging
 import secrets
 import threading
 from datetime import timedelta
+from functools import partial
 
 from odoo import _, api, fields, models, tools
 from odoo.addons.base.models.res_bank import sanitize_account_number
@@ -32,6 +33,7 @@ from ..szamlazz_agent import (
 )
 from ..tools import document_kinds
 from ..tools.agent_user_error import connection_check_message
+from ..tools.cron_wakeup import wake_cron_workers
 from ..tools.params import positive_int_param
 from ..tools.series_search import first_sequence_issued_from
 from .szamlazz_buyer_matcher import normalize_text
@@ -41,6 +43,7 @@ _logger = logging.getLogger(__name__)
 _thread_clients = threading.local()
 
 IMPORT_CRON = "innonest_szamlazz.ir_cron_szamlazz_import"
+WAKE_UP = "innonest_szamlazz.wake_cron_workers"  # key in a transaction's postcommit data
 DEFAULT_AGENT_URL = "https://www.szamlazz.hu/szamla/"
 AGENT_URL_PARAMETER = "innonest_szamlazz.agent_url"
 # The client's wait for an answer: a create that takes longer still happens at Számlázz.hu
@@ -342,31 +345,37 @@ class SzamlazzAccount(models.Model):
 
     @api.model
     def _trigger_import(self, at=None):
-        """Have the scheduled action "Számlázz.hu: import documents" run now (or at ``at``),
-        unless a run is already planned by then.
+        """Have the scheduled action "Számlázz.hu: import documents" run now (or at ``at``).
 
-        Every push calls it: a burst needs one run, not a trigger each and Odoo's wake-up
-        call (a new database connection) each. A run stores and counts what was committed
-        before its end and goes on while something remains; a push committed in the
-        instant after a run's last count waits for the next push or the regular run, as a
-        trigger written then would (Odoo deletes the triggers due when a run ends). A run
-        earlier than ``at`` plans again what it could not do yet (the re-queries).
+        Odoo's ``ir.cron._trigger`` for a caller that runs at every push: one trigger per
+        call, as Odoo writes it (a trigger written while a run goes on outlives it, so what
+        that run could not see gets the next one), in one statement, and the wake-up over
+        a kept connection (``tools/cron_wakeup.py``) instead of a new one per push. As
+        Odoo does, a switched-off action is not triggered now, only later.
         """
-        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(IMPORT_CRON)
+        now = fields.Datetime.now()
+        when = at or now
+        self.env["ir.cron"].flush_model(["active"])
         self.env.cr.execute(
             SQL(
-                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
-                cron_id,
-                at or fields.Datetime.now(),  # Odoo's clock, as ``_trigger`` writes them
+                """
+                INSERT INTO ir_cron_trigger
+                    (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+                SELECT id, %(when)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM ir_cron
+                 WHERE id = %(cron)s AND (active OR %(when)s > %(now)s)
+                RETURNING id
+                """,
+                when=when,
+                now=now,
+                uid=self.env.uid,
+                cron=self.env["ir.model.data"]._xmlid_to_res_id(IMPORT_CRON),
             )
         )
-        if self.env.cr.fetchone():
-            return
-        # By its cached id (env.ref would check that it exists), reading only what
-        # ``_trigger`` reads (a scheduled action is a server action too: a join).
-        cron = self.env["ir.cron"].sudo().browse(cron_id)
-        cron.fetch(["active"])
-        cron._trigger(at)
+        postcommit = self.env.cr.postcommit
+        if self.env.cr.fetchone() and when <= now and not postcommit.data.get(WAKE_UP):
+            postcommit.data[WAKE_UP] = True  # one wake-up per transaction
+            postcommit.add(partial(wake_cron_workers, self.env.cr.dbname))
 
     def _forget_push_keys(self):
         """Clear ``_push_keys`` now and again once committed: a thread that read the old

@@ -68,7 +68,8 @@ class SzamlazzPush(models.Model):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "ALTER TABLE szamlazz_push ALTER COLUMN body SET COMPRESSION lz4"
+                    "ALTER TABLE szamlazz_push ALTER COLUMN body SET COMPRESSION lz4",
+                    log_exceptions=False,
                 )
         except psycopg2.errors.FeatureNotSupported as error:
             _logger.info("Pushes are compressed the default way: %s", error.pgerror)

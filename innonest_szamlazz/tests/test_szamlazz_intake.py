@@ -1,12 +1,17 @@
 """The three ways documents arrive, against the sandbox: push over HTTP, IPN, pull."""
 
 import base64
+import select
+import time
 from datetime import timedelta
 
+import psycopg2
 from odoo import fields
 from odoo.exceptions import AccessError
+from odoo.sql_db import connection_info_for
 from odoo.tests import new_test_user, tagged
 
+from ..tools.cron_wakeup import wake_cron_workers
 from .common import SANDBOX_AGENT_KEY, SzamlazzCase, SzamlazzHttpCase
 from .szamla_documents import szamla_xml
 
@@ -234,16 +239,15 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
         self.assertFalse(waiting.exists(), "a stored push is not kept twice")
         self.assertEqual(self.available(), 7)
 
-    def test_burst_of_pushes_starts_the_import_once(self):
-        """Every push asks for the import; once a run is planned, a burst adds no trigger
-        (and no wake-up of Odoo's cron workers) per push."""
+    def test_every_push_plans_the_import(self):
+        """Each push writes its own trigger, as Odoo's ``_trigger`` does: one written while
+        a run goes on outlives that run, so a push the run could not see gets the next."""
         cron = self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")
-        self.assertTrue(cron.active)
         Trigger = self.env["ir.cron.trigger"]
         Trigger.search([("cron_id", "=", cron.id)]).unlink()
         for number in ("T4H-2026-11", "T4H-2026-12", "T4H-2026-13"):
             self.assertEqual(self.push(szamla_xml(number, items=COFFEE)).status_code, 200)
-        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), 1)
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), 3)
         waiting = self.env["szamlazz.push"].search([("account_id", "=", self.account.id)])
         self.assertEqual(len(waiting), 3)
         self.assertEqual(waiting.company_id, self.account.company_id, "in the account's company")
@@ -368,25 +372,49 @@ class SzamlazzPushCase(StockMixin, SzamlazzHttpCase):
 
 
 @tagged("post_install", "-at_install", "innonest_szamlazz")
-class SzamlazzPullCase(StockMixin, SzamlazzCase):
-    def test_import_is_planned_once_while_a_run_is_planned(self):
-        """Asked again and again (IPNs, bank transactions, pushes), the import gets one
-        trigger while one is due; a later run is not planned when an earlier one is."""
+class SzamlazzImportTriggerCase(SzamlazzCase):
+    def test_import_is_triggered_as_odoo_triggers_it(self):
         cron = self.env.ref("innonest_szamlazz.ir_cron_szamlazz_import")
         Trigger = self.env["ir.cron.trigger"]
         Trigger.search([("cron_id", "=", cron.id)]).unlink()
         Account = self.env["szamlazz.account"]
-        for _asked in range(3):
-            Account._trigger_import()
-        Account._trigger_import(at=fields.Datetime.now() + timedelta(hours=1))
-        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), 1)
-        Trigger.search([("cron_id", "=", cron.id)]).unlink()
-        Account._trigger_import(at=fields.Datetime.now() + timedelta(hours=1))
+        later = fields.Datetime.now() + timedelta(hours=1)
         Account._trigger_import()
+        Account._trigger_import(at=later)
+        triggers = Trigger.search([("cron_id", "=", cron.id)], order="call_at")
+        self.assertEqual(len(triggers), 2)
+        self.assertLessEqual(triggers[0].call_at, fields.Datetime.now(), "now")
+        self.assertEqual(triggers[1].call_at, later)
+
+        triggers.unlink()
+        cron.active = False
+        Account._trigger_import()
+        Account._trigger_import(at=later)
         self.assertEqual(
-            Trigger.search_count([("cron_id", "=", cron.id)]), 2, "the run now is not the later one"
+            Trigger.search([("cron_id", "=", cron.id)]).mapped("call_at"),
+            [later],
+            "a switched-off action is not run now, as with Odoo's triggers",
         )
 
+    def test_cron_workers_are_woken_over_one_kept_connection(self):
+        """Every push wakes the cron workers: over one connection, not a new one each."""
+        _dbname, info = connection_info_for("postgres")
+        listener = psycopg2.connect(**info)
+        self.addCleanup(listener.close)
+        listener.autocommit = True
+        listener.cursor().execute("LISTEN cron_trigger")
+        for _push in range(3):
+            wake_cron_workers(self.env.cr.dbname)
+        deadline = time.monotonic() + 10
+        while len(listener.notifies) < 3 and time.monotonic() < deadline:
+            select.select([listener], [], [], 1)
+            listener.poll()
+        self.assertEqual([n.payload for n in listener.notifies], [self.env.cr.dbname] * 3)
+        self.assertEqual(len({n.pid for n in listener.notifies}), 1, "one connection")
+
+
+@tagged("post_install", "-at_install", "innonest_szamlazz")
+class SzamlazzPullCase(StockMixin, SzamlazzCase):
     def test_pull_walks_the_webshop_series_in_bounded_runs(self):
         self.env["szamlazz.prefix"].create(
             {"account_id": self.account.id, "name": "WEB", "is_webshop": True}
