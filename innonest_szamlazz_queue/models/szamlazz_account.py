@@ -15,8 +15,7 @@ class SzamlazzAccount(models.Model):
     def _trigger_import(self, at=None):
         """A stored document has a job of its own: the scheduled action it used to start
         at once only catches up, ``innonest_szamlazz_queue.catch_up_minutes`` (default 5)
-        later, with whatever is still received then (none when the job runner runs); one
-        catch-up planned by then serves a whole burst."""
+        later, with whatever is still received then (none when the job runner runs)."""
         if self.env.context.get(STORING):
             later = fields.Datetime.now() + timedelta(
                 minutes=positive_int_param(
