@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import hmac
 import logging
+import os
 import secrets
 import threading
 from datetime import timedelta
@@ -348,32 +349,36 @@ class SzamlazzAccount(models.Model):
         """Have the scheduled action "Számlázz.hu: import documents" run now (or at ``at``).
 
         Odoo's ``ir.cron._trigger`` for a caller that runs at every push: one trigger per
-        call, as Odoo writes it (a trigger written while a run goes on outlives it, so what
-        that run could not see gets the next one), in one statement, and the wake-up over
-        a kept connection (``tools/cron_wakeup.py``) instead of a new one per push. As
-        Odoo does, a switched-off action is not triggered now, only later.
+        call, written in one statement, and the wake-up over a kept connection
+        (``tools/cron_wakeup.py``) instead of a new one per push. A trigger for now is due
+        at the database's clock, to the microsecond: a run ends by deleting the triggers
+        due before it began, so one written while a run goes on (by a push that run may
+        not have counted) outlives it, where Odoo's, rounded down to the second, may not.
+        As Odoo does, a switched-off action is not triggered now, only later.
         """
         now = fields.Datetime.now()
-        when = at or now
         self.env["ir.cron"].flush_model(["active"])
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO ir_cron_trigger
                     (cron_id, call_at, create_uid, create_date, write_uid, write_date)
-                SELECT id, %(when)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                SELECT id, %(call_at)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM ir_cron
-                 WHERE id = %(cron)s AND (active OR %(when)s > %(now)s)
+                 WHERE id = %(cron)s AND (active OR %(later)s)
                 RETURNING id
                 """,
-                when=when,
+                call_at=at or SQL("clock_timestamp() AT TIME ZONE 'UTC'"),
+                later=bool(at and at > now),
                 now=now,
                 uid=self.env.uid,
                 cron=self.env["ir.model.data"]._xmlid_to_res_id(IMPORT_CRON),
             )
         )
+        written = self.env.cr.fetchone()
+        wake = (at is None or at <= now) or os.getenv("ODOO_NOTIFY_CRON_CHANGES")
         postcommit = self.env.cr.postcommit
-        if self.env.cr.fetchone() and when <= now and not postcommit.data.get(WAKE_UP):
+        if written and wake and not postcommit.data.get(WAKE_UP):
             postcommit.data[WAKE_UP] = True  # one wake-up per transaction
             postcommit.add(partial(wake_cron_workers, self.env.cr.dbname))
 
