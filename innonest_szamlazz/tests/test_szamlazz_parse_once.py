@@ -20,8 +20,8 @@ def counted_parses():
     counts = Counter()
     read = parsers._document_from_root
 
-    def counting(root, body):
-        document = read(root, body)
+    def counting(root, body, **options):
+        document = read(root, body, **options)
         counts[document.number] += 1
         return document
 
