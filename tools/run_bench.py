@@ -157,6 +157,11 @@ def main():
         "import queries - floor queries: %+.1f per document (target <= +15)" % extra_queries,
         "memory after %d documents: %.1f MB" % (documents, imported["memory_mb_after_first"]),
     ]
+    if "memory_mb_midway" in imported:
+        lines.append(
+            "memory after %d documents: %.1f MB"
+            % (imported["memory_documents_midway"], imported["memory_mb_midway"])
+        )
     if "memory_mb_after_all" in imported:
         growth = imported["memory_mb_after_all"] - imported["memory_mb_after_first"]
         lines.append(

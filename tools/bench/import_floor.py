@@ -209,6 +209,12 @@ def main(count, memory_count, odoo_options):
                 while account._import_pass()["remaining"]:
                     cr.commit()
                 cr.commit()
+            done = min(first + 999, count + memory_count)
+            if "memory_mb_midway" not in figures and done >= (2 * count + memory_count) / 2:
+                # Halfway too: growth that goes on shows as two steps, a plateau as one.
+                gc.collect()
+                figures["memory_mb_midway"] = round(rss_mb(), 1)
+                figures["memory_documents_midway"] = done
         gc.collect()
         figures["memory_mb_after_all"] = round(rss_mb(), 1)
         figures["memory_documents"] = count + memory_count
